@@ -1,0 +1,15 @@
+/**
+ * The left navigation, in Treasure Data's order: Integrations Hub, Data Workbench, Audience
+ * Studio, Workflows, Jobs, Admin. Only pages that exist are linked; features add theirs here.
+ */
+export interface NavSection {
+  key: string;
+  href?: string;
+  role?: "admin";
+  items: { key: string; href: string }[];
+}
+
+export const NAV_SECTIONS: NavSection[] = [
+  { key: "home", href: "/", items: [] },
+  { key: "admin", role: "admin", items: [{ key: "users", href: "/admin/users" }] },
+];

@@ -1,0 +1,100 @@
+import "server-only";
+/**
+ * The one place that decides who is calling and what they may do. Pages call requireUser(),
+ * server actions are built with defineAction(), route handlers are wrapped with defineRoute();
+ * all three use the same user lookup, role rule and ownership rule.
+ */
+import { cache } from "react";
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import type { z } from "zod";
+import { db, type Role } from "@/lib/db";
+import { auth, clientAddress } from "@/lib/auth/config";
+import { AppError, fromZodIssues, httpStatus, toErrorValue, type Result } from "@/lib/errors";
+import { writeAudit } from "@/lib/audit/log";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+}
+
+/** The signed-in, enabled user of this request, or null. Disabled users lose access at once. */
+export const currentUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!id) return null;
+  const user = await db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabled: true } });
+  if (!user || user.disabled) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+});
+
+export function hasRole(user: SessionUser, role: Role | undefined): boolean {
+  return !role || role === "marketer" || user.role === "admin";
+}
+
+/** Owners and admins may use an object; to anyone else it does not exist (no existence leak). */
+export function assertCanUse(user: SessionUser, ownerId: string | null | undefined, what = "Object"): void {
+  if (user.role === "admin" || (ownerId && ownerId === user.id)) return;
+  throw new AppError("not_found", `${what} not found`);
+}
+
+/** For pages and layouts: redirect to sign-in without a session, 403 page without the role. */
+export async function requireUser(role?: Role): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect("/sign-in");
+  if (!hasRole(user, role)) forbidden();
+  return user;
+}
+
+async function callerAddress(): Promise<string> {
+  return clientAddress(await headers());
+}
+
+type AuditOf<I, T> = (input: I, result: T) => { action: string; targetType?: string; targetId?: string; details?: Record<string, unknown> };
+
+/**
+ * Build a server action: authenticate, validate with zod, check the role, run, and write the
+ * audit entry (third argument) after success.
+ */
+export function defineAction<S extends z.ZodType, T>(
+  options: { schema: S; role?: Role },
+  handler: (input: z.infer<S>, user: SessionUser) => Promise<T>,
+  audit?: AuditOf<z.infer<S>, T>,
+): (input: unknown) => Promise<Result<T>> {
+  return async (input: unknown) => {
+    try {
+      const user = await currentUser();
+      if (!user) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
+      if (!hasRole(user, options.role)) throw new AppError("forbidden", "You do not have permission to do this.");
+      const parsed = options.schema.safeParse(input);
+      if (!parsed.success) throw fromZodIssues(parsed.error.issues);
+      const data = await handler(parsed.data, user);
+      if (audit) await writeAudit({ actorId: user.id, ip: await callerAddress(), ...audit(parsed.data, data) });
+      return { ok: true, data };
+    } catch (error) {
+      return { ok: false, error: toErrorValue(error) };
+    }
+  };
+}
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+/** Wrap a route handler: the same user lookup and role rule; errors become JSON with a code. */
+export function defineRoute(
+  options: { role?: Role },
+  handler: (request: Request, user: SessionUser, context: RouteContext) => Promise<Response>,
+) {
+  return async (request: Request, context: RouteContext): Promise<Response> => {
+    try {
+      const user = await currentUser();
+      if (!user) throw new AppError("unauthenticated", "Sign in first.");
+      if (!hasRole(user, options.role)) throw new AppError("forbidden", "You do not have permission to do this.");
+      return await handler(request, user, context);
+    } catch (error) {
+      const value = toErrorValue(error);
+      return Response.json({ error: value.code, message: value.message }, { status: httpStatus(value.code) });
+    }
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Typed configuration: every environment variable the product reads, validated once.
+ * Defaults describe the zero-setup embedded mode (embedded PostgreSQL, Kakao emulator).
+ */
+import { z } from "zod";
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a port number" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 65535")
+    .max(65535, "must be between 1 and 65535")
+    .default(fallback);
+
+const postgresUrl = z
+  .string()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "postgresql:" || url.protocol === "postgres:") && url.hostname !== "" && url.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  }, "must be a URL like postgresql://user:password@host:5432/database")
+  .optional();
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: port(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** Public base URL of the console; OAuth redirect URIs are built from it. */
+  PUBLIC_URL: httpUrl.optional(),
+  /** App database (users, tokens, jobs). Unset: an embedded PostgreSQL is started. */
+  DATABASE_URL: postgresUrl,
+  /** Warehouse database (customer data that queries read). Unset: `kakao_warehouse` on the app's server. */
+  WAREHOUSE_DATABASE_URL: postgresUrl,
+  DATA_DIR: z.string().min(1).default(".data"),
+  EMBEDDED_PG_PORT: port(54329),
+  /** Signs session cookies. Unset: generated once and kept in DATA_DIR/secrets.json. */
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ADMIN_EMAIL: z.email("must be an e-mail address").default("admin@example.com"),
+  /** Admin password on first start. Unset: one is generated and printed once. */
+  ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Kakao hosts. Unset: the bundled emulator on EMULATOR_PORT is started and used. */
+  KAKAO_AUTH_URL: httpUrl.optional(),
+  KAKAO_API_URL: httpUrl.optional(),
+  KAKAO_MOMENT_URL: httpUrl.optional(),
+  KAKAO_CLIENT_ID: z.string().min(1).default("emulator-client-id"),
+  KAKAO_CLIENT_SECRET: z.string().min(1).default("emulator-client-secret"),
+  KAKAO_AUTH_FLOW: z.enum(["business", "login"]).default("business"),
+  EMULATOR_PORT: port(3001),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parse an environment; a bad value throws one line naming the variable and the rule. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v === "" ? undefined : v]));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = String(issue.path[0] ?? "environment");
+  const raw = cleaned[name];
+  const shown = raw === undefined ? "" : ` (got "${name.includes("URL") ? redactUrl(raw) : raw}")`;
+  throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
+}
+
+let cached: Env | undefined;
+/** The validated configuration of this process (parsed on first use, not at import). */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** Whether Kakao calls go to the bundled emulator (no real Kakao host configured). */
+export function usesEmulator(e: Env = env()): boolean {
+  return !e.KAKAO_AUTH_URL && !e.KAKAO_API_URL && !e.KAKAO_MOMENT_URL;
+}
+
+export function publicUrl(e: Env = env()): string {
+  return (e.PUBLIC_URL ?? `http://${e.HOST === "0.0.0.0" ? "127.0.0.1" : e.HOST}:${e.PORT}`).replace(/\/$/, "");
+}
+
+/** Hide the password of a connection string before it is printed. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return value.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+  }
+}
