@@ -123,7 +123,8 @@ async function main() {
     AUTH_SECRET: config.AUTH_SECRET ?? secrets.authSecret,
     DATA_DIR: dataDir,
   };
-  if (usesEmulator(config)) {
+  const emulated = usesEmulator(config);
+  if (emulated) {
     const emulatorUrl = `http://127.0.0.1:${config.EMULATOR_PORT}`;
     Object.assign(childEnv, { KAKAO_AUTH_URL: emulatorUrl, KAKAO_API_URL: emulatorUrl, KAKAO_MOMENT_URL: emulatorUrl });
   }
@@ -141,9 +142,8 @@ async function main() {
     recordBuild(root);
   }
 
-  const emulatorEntry = path.join(root, "emulator/main.ts");
-  if (usesEmulator(config) && (await import("node:fs")).existsSync(emulatorEntry)) {
-    launch("emulator", ["--import", "tsx", emulatorEntry], { ...childEnv, EMULATOR_PORT: String(config.EMULATOR_PORT), EMULATOR_DATA_DIR: path.join(dataDir, "emulator") });
+  if (emulated) {
+    launch("emulator", ["--import", "tsx", path.join(root, "emulator/main.ts")], { ...childEnv, EMULATOR_PORT: String(config.EMULATOR_PORT), EMULATOR_DATA_DIR: path.join(dataDir, "emulator") });
   }
   launch("worker", ["--conditions=react-server", "--import", "tsx", path.join(root, "lib/worker/main.ts")], childEnv);
   launch("web", [nextBin, dev ? "dev" : "start", "--hostname", config.HOST, "--port", String(config.PORT)], childEnv);
@@ -157,7 +157,7 @@ async function main() {
   } else {
     say(`admin sign-in: ${config.ADMIN_EMAIL} (password ${config.ADMIN_PASSWORD ? "from ADMIN_PASSWORD" : "as printed on first start"})`);
   }
-  if (usesEmulator(config)) say(`Kakao: emulator at http://127.0.0.1:${config.EMULATOR_PORT} (sign in there as moment@example.com / kakao1234)`);
+  if (emulated) say(`Kakao: emulator at http://127.0.0.1:${config.EMULATOR_PORT} (sign in there as moment@example.com / kakao1234)`);
 }
 
 process.on("SIGINT", () => void shutdown(0));

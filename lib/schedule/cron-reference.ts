@@ -126,11 +126,36 @@ export function refParse(expr: string): RefCron {
   return c;
 }
 
+/** Calendar fields of day numbers 1990-01-01 … 2069-12-31, read off Date once. */
+const TABLE_FIRST = Date.UTC(1990, 0, 1) / DAY;
+const TABLE_DAYS = Date.UTC(2070, 0, 1) / DAY - TABLE_FIRST;
+let dayTable: { month: Uint8Array; dom: Uint8Array; dow: Uint8Array } | null = null;
+function dayFields(dayNumber: number): [number, number, number] {
+  const i = dayNumber - TABLE_FIRST;
+  if (i < 0 || i >= TABLE_DAYS) {
+    const d = new Date(dayNumber * DAY);
+    return [d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCDay()];
+  }
+  if (!dayTable) {
+    const month = new Uint8Array(TABLE_DAYS);
+    const dom = new Uint8Array(TABLE_DAYS);
+    const dow = new Uint8Array(TABLE_DAYS);
+    for (let k = 0; k < TABLE_DAYS; k++) {
+      const d = new Date((TABLE_FIRST + k) * DAY);
+      month[k] = d.getUTCMonth() + 1;
+      dom[k] = d.getUTCDate();
+      dow[k] = d.getUTCDay();
+    }
+    dayTable = { month, dom, dow };
+  }
+  return [dayTable.month[i]!, dayTable.dom[i]!, dayTable.dow[i]!];
+}
+
 function dayMatches(c: RefCron, dayNumber: number): boolean {
-  const d = new Date(dayNumber * DAY);
-  if (!c.months.has(d.getUTCMonth() + 1)) return false;
-  if (c.rule === "dom") return c.doms.has(d.getUTCDate());
-  if (c.rule === "dow") return c.dows.has(d.getUTCDay());
+  const [month, dom, dow] = dayFields(dayNumber);
+  if (!c.months.has(month)) return false;
+  if (c.rule === "dom") return c.doms.has(dom);
+  if (c.rule === "dow") return c.dows.has(dow);
   return true;
 }
 
@@ -155,36 +180,45 @@ function exactOffset(zone: string, ts: number): number {
 }
 
 /**
- * Per zone and 6-hour UTC block: the offset if the block starts and ends with the same one (no zone
- * changes offset twice within 6 hours), else NaN and the caller asks Intl minute by minute.
+ * Per zone and 6-hour UTC block: the offset at its start, at its end, and (when they differ) the
+ * first minute showing the new one, found by bisection (transitions fall on whole minutes, and no
+ * zone changes offset twice within 6 hours).
  */
 const BLOCK = 6 * HOUR;
-const points = new Map<string, Map<number, number>>();
-const blocks = new Map<string, Map<number, number>>();
-function pointOffset(zone: string, ts: number): number {
-  let m = points.get(zone);
-  if (!m) points.set(zone, (m = new Map()));
-  let v = m.get(ts);
-  if (v === undefined) m.set(ts, (v = exactOffset(zone, ts)));
-  return v;
+interface Block {
+  start: number;
+  end: number;
+  change: number;
 }
-function blockOffset(zone: string, block: number): number {
+const blocks = new Map<string, Map<number, Block>>();
+function block(zone: string, index: number): Block {
   let m = blocks.get(zone);
   if (!m) blocks.set(zone, (m = new Map()));
-  let v = m.get(block);
+  let v = m.get(index);
   if (v === undefined) {
-    const a = pointOffset(zone, block * BLOCK);
-    const b = pointOffset(zone, (block + 1) * BLOCK);
-    v = a === b ? a : Number.NaN;
-    m.set(block, v);
+    const from = index * BLOCK;
+    const start = exactOffset(zone, from);
+    const end = exactOffset(zone, from + BLOCK);
+    let change = Number.POSITIVE_INFINITY;
+    if (start !== end) {
+      let lo = from; // shows `start`
+      let hi = from + BLOCK; // shows `end`
+      while (hi - lo > MINUTE) {
+        const mid = lo + Math.max(MINUTE, Math.floor((hi - lo) / 2 / MINUTE) * MINUTE);
+        if (exactOffset(zone, mid) === start) lo = mid;
+        else hi = mid;
+      }
+      change = hi;
+    }
+    m.set(index, (v = { start, end, change }));
   }
   return v;
 }
 
 export function refOffset(zone: string, ts: number): number {
   if (zone === "UTC") return 0;
-  const v = blockOffset(zone, Math.floor(ts / BLOCK));
-  return Number.isNaN(v) ? exactOffset(zone, ts) : v;
+  const b = block(zone, Math.floor(ts / BLOCK));
+  return ts < b.change ? b.start : b.end;
 }
 
 /** wall minute-of-day → fires? (hours × minutes), built once per parsed reference cron. */
@@ -211,12 +245,19 @@ function scanDay(c: RefCron, zone: string, dayNumber: number, visit: (ts: number
   let maxWall = Number.NEGATIVE_INFINITY;
   // Instants showing this day lie within [dayStart − 14h, dayEnd + 12h).
   for (let blockTs = dayStart - 4 * BLOCK; blockTs < dayEnd + 3 * BLOCK; blockTs += BLOCK) {
-    const constant = zone === "UTC" ? 0 : blockOffset(zone, blockTs / BLOCK);
+    const b = zone === "UTC" ? { start: 0, end: 0, change: Number.POSITIVE_INFINITY } : block(zone, blockTs / BLOCK);
+    if (b.start === b.end && blockTs + BLOCK - MINUTE + b.start < dayStart) {
+      // Constant offset: walls rise minute by minute and all of them are before the day.
+      maxWall = Math.max(maxWall, blockTs + BLOCK - MINUTE + b.start);
+      continue;
+    }
     for (let ts = blockTs; ts < blockTs + BLOCK; ts += MINUTE) {
-      const wall = ts + (Number.isNaN(constant) ? exactOffset(zone, ts) : constant);
+      const wall = ts + (ts < b.change ? b.start : b.end);
       if (wall <= maxWall) continue;
       maxWall = wall;
-      if (wall < dayStart || wall >= dayEnd) continue;
+      // Past the day: any later wall time on it would be a repeat, so nothing more can fire.
+      if (wall >= dayEnd) return;
+      if (wall < dayStart) continue;
       if (table[Math.floor((wall - dayStart) / MINUTE)] === 1 && visit(ts)) return;
     }
   }
@@ -227,7 +268,9 @@ export type RefResult = { at: number } | { at: null; searchedTo: number };
 /** First fire strictly after `after`, looking `horizonDays` local days ahead. */
 export function refNext(c: RefCron, zone: string, after: number, horizonDays: number): RefResult {
   if (c.never) return { at: null, searchedTo: Number.POSITIVE_INFINITY };
-  const first = Math.floor((after + refOffset(zone, after)) / DAY) - 1;
+  // A fire after `after` shows a wall time above every one shown so far, so it is on or after
+  // the day `after` shows.
+  const first = Math.floor((after + refOffset(zone, after)) / DAY);
   for (let dn = first; dn <= first + horizonDays; dn++) {
     if (!dayMatches(c, dn)) continue;
     let found: number | null = null;
@@ -245,6 +288,8 @@ export function refNext(c: RefCron, zone: string, after: number, horizonDays: nu
 /** Last fire strictly before `before`, looking `horizonDays` local days back. */
 export function refPrevious(c: RefCron, zone: string, before: number, horizonDays: number): RefResult {
   if (c.never) return { at: null, searchedTo: Number.NEGATIVE_INFINITY };
+  // A fire before `before` may show a later wall time than `before` does (first pass of an
+  // overlap), but never a later day than the next one.
   const first = Math.floor((before + refOffset(zone, before)) / DAY) + 1;
   for (let dn = first; dn >= first - horizonDays; dn--) {
     if (!dayMatches(c, dn)) continue;
@@ -279,4 +324,82 @@ export function refTransitions(zone: string, from: number, to: number): number[]
     }
   }
   return out;
+}
+
+// ─── Random expressions for the comparison ───────────────────────────────────────────────────────
+
+/** Seeded PRNG (mulberry32), so the randomized comparison is reproducible. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface GenSpec {
+  min: number;
+  max: number; // largest distinct value
+  names?: string[];
+  base?: number;
+  dow?: boolean;
+}
+const G_MINUTE: GenSpec = { min: 0, max: 59 };
+const G_HOUR: GenSpec = { min: 0, max: 23 };
+const G_DOM: GenSpec = { min: 1, max: 31 };
+const G_MONTH: GenSpec = { min: 1, max: 12, names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], base: 1 };
+const G_DOW: GenSpec = { min: 0, max: 6, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"], base: 0, dow: true };
+
+/** Random valid TD cron expressions (and some that can never fire), drawn from `rng`. */
+export function makeGenerator(rng: () => number) {
+  const int = (lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+  const randomCase = (s: string): string => [...s].map((ch) => (rng() < 0.5 ? ch.toUpperCase() : ch)).join("");
+  const value = (spec: GenSpec, v: number, single = false): string => {
+    if (spec.names && rng() < 0.3) return randomCase(spec.names[v - (spec.base ?? 0)]!);
+    if (spec.dow && single && v === 0 && rng() < 0.3) return "7";
+    return String(v);
+  };
+  const item = (spec: GenSpec): string => {
+    const r = rng();
+    if (r < 0.4) return value(spec, int(spec.min, spec.max), true);
+    if (r < 0.65) {
+      const a = int(spec.min, spec.max);
+      return `${value(spec, a)}-${value(spec, int(a, spec.max))}`;
+    }
+    if (r < 0.8) {
+      // Day-of-month and month have no 0, so a step past their max would select nothing.
+      const maxStep = spec.min === 1 ? spec.max : spec.max + 10;
+      return `*/${int(1, maxStep)}`;
+    }
+    const a = int(spec.min, spec.max);
+    const b = int(a, spec.max);
+    return `${a}-${b}/${int(1, Math.max(1, b - a + 2))}`;
+  };
+  const fieldText = (spec: GenSpec, starChance: number): string => {
+    if (rng() < starChance) return "*";
+    const n = rng() < 0.7 ? 1 : int(2, 4);
+    return Array.from({ length: n }, () => item(spec)).join(",");
+  };
+  return (): string => {
+    const r = rng();
+    if (r < 0.03) return pick(Object.keys(SHORTCUTS));
+    if (r < 0.13) {
+      // Sparse and impossible day/month combinations.
+      const dom = pick(["29", "30", "31", "29-31", "30,31", "31", "28-31/2"]);
+      const month = pick(["2", "feb", "4", "4,6", "6,9,11", "2,4", "*"]);
+      const dow = rng() < 0.5 ? "*" : fieldText(G_DOW, 0);
+      return `${fieldText(G_MINUTE, 0.2)} ${fieldText(G_HOUR, 0.3)} ${dom} ${month} ${dow}`;
+    }
+    return [
+      fieldText(G_MINUTE, 0.25),
+      fieldText(G_HOUR, 0.4),
+      fieldText(G_DOM, 0.55),
+      fieldText(G_MONTH, 0.7),
+      fieldText(G_DOW, 0.55),
+    ].join(" ");
+  };
 }

@@ -13,7 +13,16 @@ import {
   TD_SHORTCUTS,
   validateCron,
 } from "./cron";
-import { refNext, refParse, refPrevious, refTransitions, type RefCron, type RefResult } from "./cron-reference";
+import {
+  makeGenerator,
+  mulberry32,
+  refNext,
+  refParse,
+  refPrevious,
+  refTransitions,
+  type RefCron,
+  type RefResult,
+} from "./cron-reference";
 import { canonicalTimeZone, listTimeZones } from "./timezones";
 
 /** Just before 2026-01-01 00:00 UTC (a Thursday), so runs on the 1st at midnight are included. */
@@ -374,6 +383,8 @@ describe("timezones and DST", () => {
     expect(isoOrNull(previousRun("0 0 * * *", at("2026-01-05T00:00:00.001Z")))).toBe("2026-01-05T00:00Z");
     expect(isoOrNull(nextRun("0 0 * * *", START, "UTC"))).toBe("2026-01-01T00:00Z");
     expect(nextRuns("0 0 * * *", START, 0)).toEqual([]);
+    expect(() => nextRuns("0 0 * * *", START, Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(parseCron("0000005 * * * *").minutes).toEqual([5]);
   });
 
   it("accepts a ParsedCron or a string alike", () => {
@@ -544,84 +555,10 @@ describe("describeCron", () => {
 
 // ─── Randomized comparison with the brute-force reference ─────────────────────────────────────
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function range(from: number, to: number, step: number): number[] {
   const out: number[] = [];
   for (let v = from; v <= to; v += step) out.push(v);
   return out;
-}
-
-interface GenSpec {
-  min: number;
-  max: number; // largest distinct value
-  names?: string[];
-  base?: number;
-  dow?: boolean;
-}
-const G_MINUTE: GenSpec = { min: 0, max: 59 };
-const G_HOUR: GenSpec = { min: 0, max: 23 };
-const G_DOM: GenSpec = { min: 1, max: 31 };
-const G_MONTH: GenSpec = { min: 1, max: 12, names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], base: 1 };
-const G_DOW: GenSpec = { min: 0, max: 6, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"], base: 0, dow: true };
-
-function makeGenerator(rng: () => number) {
-  const int = (lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
-  const randomCase = (s: string): string => [...s].map((ch) => (rng() < 0.5 ? ch.toUpperCase() : ch)).join("");
-  const value = (spec: GenSpec, v: number, single = false): string => {
-    if (spec.names && rng() < 0.3) return randomCase(spec.names[v - (spec.base ?? 0)]!);
-    if (spec.dow && single && v === 0 && rng() < 0.3) return "7";
-    return String(v);
-  };
-  const item = (spec: GenSpec): string => {
-    const r = rng();
-    if (r < 0.4) return value(spec, int(spec.min, spec.max), true);
-    if (r < 0.65) {
-      const a = int(spec.min, spec.max);
-      return `${value(spec, a)}-${value(spec, int(a, spec.max))}`;
-    }
-    if (r < 0.8) {
-      // Day-of-month and month have no 0, so a step past their max would select nothing.
-      const maxStep = spec.min === 1 ? spec.max : spec.max + 10;
-      return `*/${int(1, maxStep)}`;
-    }
-    const a = int(spec.min, spec.max);
-    const b = int(a, spec.max);
-    return `${a}-${b}/${int(1, Math.max(1, b - a + 2))}`;
-  };
-  const fieldText = (spec: GenSpec, starChance: number): string => {
-    if (rng() < starChance) return "*";
-    const n = rng() < 0.7 ? 1 : int(2, 4);
-    return Array.from({ length: n }, () => item(spec)).join(",");
-  };
-  return (): string => {
-    const r = rng();
-    if (r < 0.03) return pick(Object.keys(TD_SHORTCUTS));
-    if (r < 0.13) {
-      // Sparse and impossible day/month combinations.
-      const dom = pick(["29", "30", "31", "29-31", "30,31", "31", "28-31/2"]);
-      const month = pick(["2", "feb", "4", "4,6", "6,9,11", "2,4", "*"]);
-      const dow = rng() < 0.5 ? "*" : fieldText(G_DOW, 0);
-      return `${fieldText(G_MINUTE, 0.2)} ${fieldText(G_HOUR, 0.3)} ${dom} ${month} ${dow}`;
-    }
-    return [
-      fieldText(G_MINUTE, 0.25),
-      fieldText(G_HOUR, 0.4),
-      fieldText(G_DOM, 0.55),
-      fieldText(G_MONTH, 0.7),
-      fieldText(G_DOW, 0.55),
-    ].join(" ");
-  };
 }
 
 const DST_ZONES = [

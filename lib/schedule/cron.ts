@@ -131,7 +131,7 @@ interface ParsedValue {
 
 function parseValue(spec: FieldSpec, text: string, item: string): ParsedValue {
   if (/^\d+$/.test(text)) {
-    const value = text.length > 6 ? Number.POSITIVE_INFINITY : Number(text);
+    const value = text.length > 15 ? Number.POSITIVE_INFINITY : Number(text);
     if (value < spec.min || value > spec.max) {
       const where = text === item ? "" : ` in "${item}"`;
       throw new CronError(spec.name, item, `${spec.name}: "${text}"${where} is out of range ${spec.min}-${spec.max}`);
@@ -150,7 +150,7 @@ function parseValue(spec: FieldSpec, text: string, item: string): ParsedValue {
 
 function parseStep(spec: FieldSpec, text: string, item: string): number {
   if (!/^\d+$/.test(text)) fail(spec.name, item, `has a step that is not a whole number ("${text}")`);
-  const n = text.length > 6 ? 1_000_000 : Number(text);
+  const n = text.length > 15 ? Number.MAX_SAFE_INTEGER : Number(text);
   if (n < 1) fail(spec.name, item, "step must be at least 1");
   return n;
 }
@@ -639,8 +639,9 @@ export function nextRuns(cron: ParsedCron | string, after: Date, count: number, 
   const c = compiled(cron);
   const clock = clockFor(timeZone);
   let at: number | null = instantOf(after, "after");
+  if (!Number.isFinite(count)) throw new RangeError("count must be a finite number");
   const out: Date[] = [];
-  if (c.never || !(count > 0)) return out;
+  if (c.never || count < 1) return out;
   const n = Math.floor(count);
   while (out.length < n) {
     at = searchForward(c, clock, at);
