@@ -8,13 +8,37 @@ if (!process.env.E2E_DATA_DIR) {
   process.env.E2E_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "kmh-e2e-"));
   fs.chmodSync(process.env.E2E_DATA_DIR, 0o755); // PostgreSQL runs as the `postgres` user when we are root
 }
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+
+/**
+ * Two copies of the product, each exactly as a user starts it (production build, its own ports
+ * and data): the default Business Authentication flow, and one configured for Kakao Login.
+ */
 export const E2E = {
-  baseURL: `http://127.0.0.1:${PORT}`,
   adminEmail: "admin@example.com",
   adminPassword: "e2e-admin-password",
-  emulatorPort: Number(process.env.E2E_EMULATOR_PORT ?? 3101),
+  business: { baseURL: "http://127.0.0.1:3100", emulatorURL: "http://127.0.0.1:3101" },
+  login: { baseURL: "http://127.0.0.1:3200", emulatorURL: "http://127.0.0.1:3201" },
 };
+
+function server(flow: "business" | "login", port: number, emulatorPort: number, pgPort: number) {
+  return {
+    command: "node --import tsx bin/start.ts",
+    url: `http://127.0.0.1:${port}/sign-in`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "pipe" as const,
+    env: {
+      PORT: String(port),
+      DATA_DIR: path.join(process.env.E2E_DATA_DIR!, flow),
+      EMBEDDED_PG_PORT: String(pgPort),
+      EMULATOR_PORT: String(emulatorPort),
+      ADMIN_PASSWORD: E2E.adminPassword,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      KAKAO_AUTH_FLOW: flow,
+      EGRESS_IPS: JSON.stringify({ "Seoul (ap-northeast-2)": ["203.0.113.10", "203.0.113.11"], "Tokyo (ap-northeast-1)": ["198.51.100.20"] }),
+    },
+  };
+}
 
 export default defineConfig({
   testDir: "e2e",
@@ -23,29 +47,14 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
-  reporter: process.env.CI ? [["list"]] : [["list"]],
+  reporter: [["list"]],
   use: {
-    baseURL: E2E.baseURL,
+    baseURL: E2E.business.baseURL,
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     },
   },
-  webServer: {
-    // The product exactly as a user starts it (production build), on its own ports and data.
-    command: "node --import tsx bin/start.ts",
-    url: `${E2E.baseURL}/sign-in`,
-    timeout: 240_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: {
-      PORT: String(PORT),
-      DATA_DIR: process.env.E2E_DATA_DIR,
-      EMBEDDED_PG_PORT: String(Number(process.env.E2E_PG_PORT ?? 54410)),
-      EMULATOR_PORT: String(E2E.emulatorPort),
-      ADMIN_PASSWORD: E2E.adminPassword,
-      PUBLIC_URL: E2E.baseURL,
-    },
-  },
+  webServer: [server("business", 3100, 3101, 54410), server("login", 3200, 3201, 54420)],
 });

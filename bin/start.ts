@@ -9,7 +9,8 @@ import path from "node:path";
 import { ConfigError, parseEnv, publicUrl, redactUrl, usesEmulator, type Env } from "@/lib/env";
 import { loadLocalSecrets } from "@/lib/platform/secrets";
 import { APP_DATABASE, WAREHOUSE_DATABASE, checkConnection, ensureDatabase, migrate, startEmbeddedPostgres, type EmbeddedServer } from "@/lib/platform/postgres";
-import { buildIsCurrent, recordBuild } from "@/lib/platform/build";
+import { buildIsCurrent, recordBuild, withBuildLock } from "@/lib/platform/build";
+import { CALLBACK_PATH } from "@/lib/kakao/config";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -121,6 +122,7 @@ async function main() {
     DATABASE_URL: databaseUrl,
     WAREHOUSE_DATABASE_URL: warehouseUrl,
     AUTH_SECRET: config.AUTH_SECRET ?? secrets.authSecret,
+    TOKEN_ENCRYPTION_KEYS: config.TOKEN_ENCRYPTION_KEYS ?? secrets.tokenEncryptionKey,
     DATA_DIR: dataDir,
   };
   const emulated = usesEmulator(config);
@@ -137,13 +139,23 @@ async function main() {
 
   const nextBin = path.join(root, "node_modules/next/dist/bin/next");
   if (!dev && !buildIsCurrent(root)) {
-    say("building the console (first start or sources changed)…");
-    await runOnce([nextBin, "build"], { ...childEnv, NODE_ENV: "production" });
-    recordBuild(root);
+    // Two copies starting at once (e.g. the e2e suite's servers) must not build over each other.
+    await withBuildLock(root, async () => {
+      if (buildIsCurrent(root)) return;
+      say("building the console (first start or sources changed)…");
+      await runOnce([nextBin, "build"], { ...childEnv, NODE_ENV: "production" });
+      recordBuild(root);
+    });
   }
 
   if (emulated) {
-    launch("emulator", ["--import", "tsx", path.join(root, "emulator/main.ts")], { ...childEnv, EMULATOR_PORT: String(config.EMULATOR_PORT), EMULATOR_DATA_DIR: path.join(dataDir, "emulator") });
+    launch("emulator", ["--import", "tsx", path.join(root, "emulator/main.ts")], {
+      ...childEnv,
+      EMULATOR_PORT: String(config.EMULATOR_PORT),
+      EMULATOR_DATA_DIR: path.join(dataDir, "emulator"),
+      // The emulator's app must know this console's callback, whatever PORT/PUBLIC_URL say.
+      EMULATOR_REDIRECT_URIS: `${publicUrl(config)}${CALLBACK_PATH}`,
+    });
   }
   launch("worker", ["--conditions=react-server", "--import", "tsx", path.join(root, "lib/worker/main.ts")], childEnv);
   launch("web", [nextBin, dev ? "dev" : "start", "--hostname", config.HOST, "--port", String(config.PORT)], childEnv);

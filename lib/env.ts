@@ -52,6 +52,26 @@ export const envSchema = z.object({
   KAKAO_CLIENT_SECRET: z.string().min(1).default("emulator-client-secret"),
   KAKAO_AUTH_FLOW: z.enum(["business", "login"]).default("business"),
   EMULATOR_PORT: port(3001),
+  /**
+   * Keys that encrypt Kakao tokens at rest (AES-256-GCM): `id:base64key[,id:base64key…]`, the first
+   * encrypts, all decrypt (so keys can rotate). Unset: one is generated into DATA_DIR/secrets.json.
+   */
+  TOKEN_ENCRYPTION_KEYS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44})*$/, "must be id:base64key pairs (32-byte keys), comma-separated")
+    .optional(),
+  /** Static egress addresses shown for allow-lists, as JSON: {"Region name": ["203.0.113.10", …]}. */
+  EGRESS_IPS: z
+    .string()
+    .refine((value) => {
+      try {
+        const parsed = JSON.parse(value);
+        return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every((ips) => Array.isArray(ips) && ips.every((ip) => typeof ip === "string"));
+      } catch {
+        return false;
+      }
+    }, 'must be JSON like {"Seoul": ["203.0.113.10"]}')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

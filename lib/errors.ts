@@ -9,6 +9,8 @@ export type ErrorCode =
   | "invalid_input"
   | "conflict"
   | "rate_limited"
+  /** A Kakao authentication is dead (revoked, expired refresh token): the user must reconnect it. */
+  | "reconnect_needed"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -18,6 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   conflict: 409,
   rate_limited: 429,
+  reconnect_needed: 409,
   internal: 500,
 };
 

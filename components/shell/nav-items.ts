@@ -11,5 +11,12 @@ export interface NavSection {
 
 export const NAV_SECTIONS: NavSection[] = [
   { key: "home", href: "/", items: [] },
+  {
+    key: "integrationsHub",
+    items: [
+      { key: "catalog", href: "/integrations/catalog" },
+      { key: "authentications", href: "/integrations/authentications" },
+    ],
+  },
   { key: "admin", role: "admin", items: [{ key: "users", href: "/admin/users" }] },
 ];

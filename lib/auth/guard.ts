@@ -81,14 +81,18 @@ export function defineAction<S extends z.ZodType, T>(
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-/** Wrap a route handler: the same user lookup and role rule; errors become JSON with a code. */
+/**
+ * Wrap a route handler: the same user lookup and role rule; errors become JSON with a code.
+ * `browser: true` routes (navigated to, not fetched) send a visitor without a session to sign-in.
+ */
 export function defineRoute(
-  options: { role?: Role },
+  options: { role?: Role; browser?: boolean },
   handler: (request: Request, user: SessionUser, context: RouteContext) => Promise<Response>,
 ) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     try {
       const user = await currentUser();
+      if (!user && options.browser) return new Response(null, { status: 303, headers: { location: "/sign-in" } });
       if (!user) throw new AppError("unauthenticated", "Sign in first.");
       if (!hasRole(user, options.role)) throw new AppError("forbidden", "You do not have permission to do this.");
       return await handler(request, user, context);

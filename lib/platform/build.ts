@@ -36,3 +36,23 @@ export function buildIsCurrent(root: string): boolean {
 export function recordBuild(root: string): void {
   fs.writeFileSync(marker(root), sourceHash(root));
 }
+
+/** Run `fn` while holding .next-build.lock; a lock older than 10 minutes is taken as stale. */
+export async function withBuildLock(root: string, fn: () => Promise<void>): Promise<void> {
+  const lock = path.join(root, ".next-build.lock");
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+      break;
+    } catch {
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+      if (age > 10 * 60_000) fs.rmSync(lock, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}

@@ -9,6 +9,8 @@ import crypto from "node:crypto";
 export interface LocalSecrets {
   authSecret: string;
   embeddedPgPassword: string;
+  /** `id:base64key` for TOKEN_ENCRYPTION_KEYS when the environment gives none. */
+  tokenEncryptionKey: string;
 }
 
 export function loadLocalSecrets(dataDir: string): LocalSecrets {
@@ -18,6 +20,7 @@ export function loadLocalSecrets(dataDir: string): LocalSecrets {
   const secrets: LocalSecrets = {
     authSecret: stored.authSecret ?? crypto.randomBytes(32).toString("base64url"),
     embeddedPgPassword: stored.embeddedPgPassword ?? crypto.randomBytes(18).toString("base64url"),
+    tokenEncryptionKey: stored.tokenEncryptionKey ?? `k${Date.now().toString(36)}:${crypto.randomBytes(32).toString("base64")}`,
   };
   if (JSON.stringify(secrets) !== JSON.stringify(stored)) {
     fs.mkdirSync(dataDir, { recursive: true });

@@ -1,0 +1,70 @@
+/** Stored Kakao authentications: listing, ownership, rename, delete (with usage check). */
+import { db, Prisma } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { assertCanUse, type SessionUser } from "@/lib/auth/guard";
+import type { AdAccountSummary } from "@/lib/authentications/schemas";
+
+/** What the browser may see of an authentication: never a token. */
+export const authenticationView = {
+  id: true,
+  name: true,
+  flow: true,
+  kakaoUserId: true,
+  kakaoAccountEmail: true,
+  adAccounts: true,
+  scopes: true,
+  status: true,
+  statusReason: true,
+  createdAt: true,
+  lastUsedAt: true,
+  ownerId: true,
+  owner: { select: { email: true } },
+} as const satisfies Prisma.AuthenticationSelect;
+
+export type AuthenticationView = Prisma.AuthenticationGetPayload<{ select: typeof authenticationView }> & { adAccounts: AdAccountSummary[] };
+
+/** A marketer sees their own; an admin sees everyone's. */
+export async function listAuthentications(user: SessionUser, options: { onlyMine?: boolean } = {}): Promise<AuthenticationView[]> {
+  const where = user.role === "admin" && !options.onlyMine ? {} : { ownerId: user.id };
+  return (await db.authentication.findMany({ where, select: authenticationView, orderBy: { createdAt: "desc" } })) as AuthenticationView[];
+}
+
+/** Load one the caller may use; another user's is "not found" (no existence leak). */
+export async function getAuthenticationFor(user: SessionUser, id: number): Promise<AuthenticationView> {
+  const found = await db.authentication.findUnique({ where: { id }, select: authenticationView });
+  assertCanUse(user, found?.ownerId, "Authentication");
+  return found as AuthenticationView;
+}
+
+export function nameTaken(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+export async function renameAuthentication(user: SessionUser, id: number, name: string): Promise<AuthenticationView> {
+  const current = await getAuthenticationFor(user, id);
+  try {
+    return (await db.authentication.update({ where: { id: current.id }, data: { name }, select: authenticationView })) as AuthenticationView;
+  } catch (error) {
+    if (nameTaken(error)) throw new AppError("conflict", `name: an authentication named "${name}" already exists`, { name: "is already used by another of your authentications" });
+    throw error;
+  }
+}
+
+/**
+ * What refers to an authentication, as "schedule X" / "activation Y" / "workflow Z". Each
+ * feature that stores a reference to an authentication adds its query here, so deleting stays
+ * refused while anything uses it. (Schedules, activations and workflows do not exist yet.)
+ */
+export async function findUsages(_authenticationId: number): Promise<string[]> {
+  return [];
+}
+
+export async function deleteAuthentication(user: SessionUser, id: number): Promise<AuthenticationView> {
+  const current = await getAuthenticationFor(user, id);
+  const usages = await findUsages(current.id);
+  if (usages.length) {
+    throw new AppError("conflict", `"${current.name}" is still used by ${usages.join(", ")}. Change or delete those first.`);
+  }
+  await db.authentication.delete({ where: { id: current.id } });
+  return current;
+}
