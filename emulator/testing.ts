@@ -56,7 +56,13 @@ const form = (o: Record<string, string>) => ({
 
 /** Runs authorize → login page → consent page like a browser; returns the final redirect. */
 export async function authorizeLikeBrowser(base: string, p: AuthorizeParams = {}): Promise<URL> {
-  const page = await fetch(authorizeUrl(base, p), { redirect: "manual" });
+  return followAuthorize(authorizeUrl(base, p), p);
+}
+
+/** The same, from a full authorize URL built by a client (e.g. the app's own). */
+export async function followAuthorize(url: string, p: Pick<AuthorizeParams, "email" | "password" | "decision"> = {}): Promise<URL> {
+  const base = new URL(url).origin;
+  const page = await fetch(url, { redirect: "manual" });
   if (page.status !== 200) throw new Error(`authorize answered ${page.status}: ${await page.text()}`);
   const requestId = hiddenRequestId(await page.text());
   const login = await fetch(

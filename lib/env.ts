@@ -102,6 +102,11 @@ export function env(): Env {
   return cached;
 }
 
+/** Tests that change process.env between cases call this so the next env() re-reads it. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
 /** Whether Kakao calls go to the bundled emulator (no real Kakao host configured). */
 export function usesEmulator(e: Env = env()): boolean {
   return !e.KAKAO_AUTH_URL && !e.KAKAO_API_URL && !e.KAKAO_MOMENT_URL;

@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import type { SessionUser } from "@/lib/auth/guard";
+import type { SessionUser } from "@/lib/auth/access";
 import { signOutAction } from "@/lib/auth/actions";
 import { NavLink } from "@/components/shell/nav-link";
 import { NAV_SECTIONS } from "@/components/shell/nav-items";

@@ -12,13 +12,9 @@ import { db, type Role } from "@/lib/db";
 import { auth, clientAddress } from "@/lib/auth/config";
 import { AppError, fromZodIssues, httpStatus, toErrorValue, type Result } from "@/lib/errors";
 import { writeAudit } from "@/lib/audit/log";
+import { hasRole, type SessionUser } from "@/lib/auth/access";
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string | null;
-  role: Role;
-}
+export { assertCanUse, hasRole, type SessionUser } from "@/lib/auth/access";
 
 /** The signed-in, enabled user of this request, or null. Disabled users lose access at once. */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
@@ -29,16 +25,6 @@ export const currentUser = cache(async (): Promise<SessionUser | null> => {
   if (!user || user.disabled) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 });
-
-export function hasRole(user: SessionUser, role: Role | undefined): boolean {
-  return !role || role === "marketer" || user.role === "admin";
-}
-
-/** Owners and admins may use an object; to anyone else it does not exist (no existence leak). */
-export function assertCanUse(user: SessionUser, ownerId: string | null | undefined, what = "Object"): void {
-  if (user.role === "admin" || (ownerId && ownerId === user.id)) return;
-  throw new AppError("not_found", `${what} not found`);
-}
 
 /** For pages and layouts: redirect to sign-in without a session, 403 page without the role. */
 export async function requireUser(role?: Role): Promise<SessionUser> {

@@ -1,7 +1,7 @@
 /** Stored Kakao authentications: listing, ownership, rename, delete (with usage check). */
 import { db, Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { assertCanUse, type SessionUser } from "@/lib/auth/guard";
+import { assertCanUse, type SessionUser } from "@/lib/auth/access";
 import type { AdAccountSummary } from "@/lib/authentications/schemas";
 
 /** What the browser may see of an authentication: never a token. */

@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { SessionUser } from "@/lib/auth/guard";
+import type { SessionUser } from "@/lib/auth/access";
 import { open, seal, sha256 } from "@/lib/crypto/token-cipher";
 import { kakaoEndpoints, type KakaoFlow } from "@/lib/kakao/config";
 import { authorizeUrl, exchangeCode, pkcePair } from "@/lib/kakao/oauth";
