@@ -10,8 +10,8 @@ import { forbidden, redirect } from "next/navigation";
 import type { z } from "zod";
 import { db, type Role } from "@/lib/db";
 import { auth, clientAddress } from "@/lib/auth/config";
-import { AppError, fromZodIssues, httpStatus, toErrorValue, type Result } from "@/lib/errors";
-import { writeAudit } from "@/lib/audit/log";
+import { AppError, httpStatus, toErrorValue, type Result } from "@/lib/errors";
+import { runAction, type AuditOf } from "@/lib/auth/run-action";
 import { hasRole, type SessionUser } from "@/lib/auth/access";
 
 export { assertCanUse, hasRole, type SessionUser } from "@/lib/auth/access";
@@ -38,31 +38,16 @@ async function callerAddress(): Promise<string> {
   return clientAddress(await headers());
 }
 
-type AuditOf<I, T> = (input: I, result: T) => { action: string; targetType?: string; targetId?: string; details?: Record<string, unknown> };
-
 /**
- * Build a server action: authenticate, validate with zod, check the role, run, and write the
- * audit entry (third argument) after success.
+ * Build a server action: authenticate, check the role, validate with zod, run, and write the
+ * audit entry (third argument) after success. See lib/auth/run-action.ts.
  */
 export function defineAction<S extends z.ZodType, T>(
   options: { schema: S; role?: Role },
   handler: (input: z.infer<S>, user: SessionUser) => Promise<T>,
   audit?: AuditOf<z.infer<S>, T>,
 ): (input: unknown) => Promise<Result<T>> {
-  return async (input: unknown) => {
-    try {
-      const user = await currentUser();
-      if (!user) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
-      if (!hasRole(user, options.role)) throw new AppError("forbidden", "You do not have permission to do this.");
-      const parsed = options.schema.safeParse(input);
-      if (!parsed.success) throw fromZodIssues(parsed.error.issues);
-      const data = await handler(parsed.data, user);
-      if (audit) await writeAudit({ actorId: user.id, ip: await callerAddress(), ...audit(parsed.data, data) });
-      return { ok: true, data };
-    } catch (error) {
-      return { ok: false, error: toErrorValue(error) };
-    }
-  };
+  return async (input: unknown) => runAction({ ...options, handler, audit }, { user: await currentUser(), ip: callerAddress }, input);
 }
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
