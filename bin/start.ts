@@ -114,6 +114,9 @@ async function main() {
     await checkConnection(warehouseUrl, "WAREHOUSE_DATABASE_URL");
   }
   await migrate(databaseUrl, say);
+  // Data Workbench: the warehouse's sandbox role, grants and (first start only) the kakao_db sample.
+  const { prepareWarehouse } = await import("@/lib/warehouse/bootstrap");
+  await prepareWarehouse({ warehouseUrl, appDatabaseUrl: databaseUrl, log: say });
 
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,

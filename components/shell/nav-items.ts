@@ -18,5 +18,12 @@ export const NAV_SECTIONS: NavSection[] = [
       { key: "authentications", href: "/integrations/authentications" },
     ],
   },
+  {
+    key: "dataWorkbench",
+    items: [
+      { key: "databases", href: "/workbench/databases" },
+      { key: "queries", href: "/workbench/queries" },
+    ],
+  },
   { key: "admin", role: "admin", items: [{ key: "users", href: "/admin/users" }] },
 ];

@@ -1,0 +1,23 @@
+import { notFound } from "next/navigation";
+import { requireUser } from "@/lib/auth/guard";
+import { AppError } from "@/lib/errors";
+import { getSavedQuery } from "@/lib/workbench/queries";
+import { listDatabases } from "@/lib/warehouse/databases";
+import { QueryEditor } from "@/components/workbench/query-editor";
+
+export default async function SavedQueryPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const id = Number((await params).id);
+  if (!Number.isInteger(id) || id <= 0) notFound();
+  const query = await getSavedQuery(user, id).catch((error) => {
+    if (error instanceof AppError && error.code === "not_found") notFound();
+    throw error;
+  });
+  const databases = (await listDatabases()).map((d) => d.name);
+  return (
+    <div className="max-w-6xl space-y-4">
+      <h1 className="text-2xl font-semibold">{query.name}</h1>
+      <QueryEditor databases={databases.includes(query.database) ? databases : [query.database, ...databases]} saved={{ id: query.id, name: query.name, database: query.database, sql: query.sql }} />
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
+import { requireUser } from "@/lib/auth/guard";
+import { listSavedQueries } from "@/lib/workbench/queries";
+
+export default async function QueriesPage() {
+  const user = await requireUser();
+  const t = await getTranslations("workbench");
+  const format = await getFormatter();
+  const queries = await listSavedQueries(user);
+  return (
+    <div className="max-w-6xl space-y-4">
+      <div className="flex items-center justify-between">
+        <div>
+          <h1 className="text-2xl font-semibold">{t("queriesTitle")}</h1>
+          <p className="text-slate-600">{t("queriesIntro")}</p>
+        </div>
+        <Link href="/workbench/queries/new" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+          {t("newQuery")}
+        </Link>
+      </div>
+      {queries.length === 0 ? (
+        <p className="text-slate-600">{t("noQueries")}</p>
+      ) : (
+        <table className="w-full border-collapse rounded-lg border border-slate-200 bg-white text-sm">
+          <caption className="sr-only">{t("queriesCaption")}</caption>
+          <thead className="bg-slate-100 text-left">
+            <tr>
+              <th scope="col" className="px-3 py-2">{t("colName")}</th>
+              <th scope="col" className="px-3 py-2">{t("colDatabase")}</th>
+              {user.role === "admin" ? <th scope="col" className="px-3 py-2">{t("colOwner")}</th> : null}
+              <th scope="col" className="px-3 py-2">{t("colLastRun")}</th>
+              <th scope="col" className="px-3 py-2">{t("colSchedule")}</th>
+              <th scope="col" className="px-3 py-2">{t("colExport")}</th>
+              <th scope="col" className="px-3 py-2">{t("colUpdated")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {queries.map((q) => (
+              <tr key={q.id} className="border-t border-slate-200">
+                <td className="px-3 py-2">
+                  <Link href={`/workbench/queries/${q.id}`} className="font-medium underline">
+                    {q.name}
+                  </Link>
+                </td>
+                <td className="px-3 py-2 font-mono">{q.database}</td>
+                {user.role === "admin" ? <td className="px-3 py-2">{q.owner.email}</td> : null}
+                <td className="px-3 py-2">
+                  {q.lastRunAt ? format.dateTime(q.lastRunAt, { dateStyle: "medium", timeStyle: "short" }) : t("never")}
+                  {q.lastError ? ` · ⚠ ${t("lastRunFailed")}` : q.lastRunRows !== null ? ` · ${t("lastRunRows", { rows: format.number(Number(q.lastRunRows)) })}` : ""}
+                </td>
+                <td className="px-3 py-2">{t("none")}</td>
+                <td className="px-3 py-2">{t("none")}</td>
+                <td className="px-3 py-2">{format.dateTime(q.updatedAt, { dateStyle: "medium", timeStyle: "short" })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+"use client";
+import { useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { createDatabaseAction, deleteDatabaseAction, deleteTableAction } from "@/lib/workbench/actions";
+import type { ErrorValue, Result } from "@/lib/errors";
+import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/field";
+import { Alert } from "@/components/ui/alert";
+
+function useAction() {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<ErrorValue | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  function run<T>(call: () => Promise<Result<T>>, success: (data: T) => string, after?: (data: T) => void) {
+    setError(null);
+    setNotice(null);
+    start(async () => {
+      const result = await call();
+      if (!result.ok) return setError(result.error);
+      setNotice(success(result.data));
+      if (after) after(result.data);
+      else router.refresh();
+    });
+  }
+  return { pending, error, notice, run };
+}
+
+export function CreateDatabaseForm() {
+  const t = useTranslations("workbench");
+  const { pending, error, notice, run } = useAction();
+  return (
+    <form
+      className="flex max-w-xl flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const form = event.currentTarget;
+        run(() => createDatabaseAction({ name: String(new FormData(form).get("name") ?? "") }), (d) => (form.reset(), t("databaseCreated", { name: d.name })));
+      }}
+    >
+      <div className="flex-1">
+        <TextField label={t("databaseName")} name="name" required maxLength={63} error={error?.fieldErrors?.name} />
+        <p className="mt-1 text-xs text-slate-600">{t("databaseNameHelp")}</p>
+      </div>
+      <Button type="submit" disabled={pending}>
+        {pending ? t("creating") : t("createDatabase")}
+      </Button>
+      <div className="w-full">
+        {error && !error.fieldErrors?.name ? <Alert kind="error">{error.message}</Alert> : null}
+        {notice ? <Alert kind="success">{notice}</Alert> : null}
+      </div>
+    </form>
+  );
+}
+
+export function DeleteDatabaseButton({ name }: { name: string }) {
+  const t = useTranslations("workbench");
+  const { pending, error, run } = useAction();
+  return (
+    <>
+      <Button
+        variant="danger"
+        disabled={pending}
+        aria-label={`${t("deleteDatabase")} ${name}`}
+        onClick={() => window.confirm(t("confirmDeleteDatabase", { name })) && run(() => deleteDatabaseAction({ name }), () => t("databaseDeleted", { name }))}
+      >
+        {t("deleteDatabase")}
+      </Button>
+      {error ? <Alert kind="error">{error.message}</Alert> : null}
+    </>
+  );
+}
+
+export function DeleteTableButton({ database, table }: { database: string; table: string }) {
+  const t = useTranslations("workbench");
+  const { pending, error, run } = useAction();
+  return (
+    <>
+      <Button
+        variant="danger"
+        disabled={pending}
+        aria-label={`${t("deleteTable")} ${table}`}
+        onClick={() => window.confirm(t("confirmDeleteTable", { name: table })) && run(() => deleteTableAction({ database, table }), () => t("tableDeleted", { name: table }))}
+      >
+        {t("deleteTable")}
+      </Button>
+      {error ? <Alert kind="error">{error.message}</Alert> : null}
+    </>
+  );
+}
