@@ -60,6 +60,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44})*$/, "must be id:base64key pairs (32-byte keys), comma-separated")
     .optional(),
+  /** Customer-file writes per ad account: at most one per this many ms (Kakao's assumed limit; 0 = off). */
+  KAKAO_WRITE_INTERVAL_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(0).default(5000),
+  /** Backoff bases for retried Kakao calls (5xx/network, and 429). */
+  KAKAO_RETRY_BASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(1000),
+  KAKAO_RATE_LIMIT_RETRY_BASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(5000),
   /** Static egress addresses shown for allow-lists, as JSON: {"Region name": ["203.0.113.10", …]}. */
   EGRESS_IPS: z
     .string()

@@ -11,17 +11,25 @@ export const QUEUE_SCHEMA = "pgboss";
 export const QUEUES = {
   /** Proves the worker is alive end to end (used by the health check and tests). */
   ping: "system.ping",
+  /** Run one job: { jobId }. */
+  runJob: "job.run",
+  /** Poll Kakao's processing status of a job's customer files: { jobId, round }. */
+  pollFiles: "job.poll-files",
 } as const;
 
 let boss: PgBoss | undefined;
 let starting: Promise<PgBoss> | undefined;
 
-export function queue(): Promise<PgBoss> {
+/**
+ * The process's queue client. The worker starts it with `{ worker: true }` (maintenance on);
+ * the web server only sends jobs.
+ */
+export function queue(options: { worker?: boolean } = {}): Promise<PgBoss> {
   if (boss) return Promise.resolve(boss);
   starting ??= (async () => {
     const connectionString = env().DATABASE_URL;
     if (!connectionString) throw new Error("DATABASE_URL is not set");
-    const instance = new PgBoss({ connectionString, schema: QUEUE_SCHEMA, max: 4, supervise: false, schedule: false });
+    const instance = new PgBoss({ connectionString, schema: QUEUE_SCHEMA, max: options.worker ? 8 : 4, supervise: !!options.worker, schedule: false });
     instance.on("error", (error) => console.error("[queue]", error.message));
     await instance.start();
     for (const name of Object.values(QUEUES)) await instance.createQueue(name);

@@ -1,9 +1,22 @@
-/** The job kinds this worker runs, keyed by queue name. Later features add theirs here. */
+/** The job kinds this worker runs, keyed by queue name. */
 import type PgBoss from "pg-boss";
 import { QUEUES } from "@/lib/jobs/queue";
+import { runJob } from "@/lib/jobs/runner";
+import { pollJobFiles } from "@/lib/jobs/poll-files";
+
+/** Exports run this many at a time per worker process (each streams; memory stays flat). */
+export const EXPORT_CONCURRENCY = 2;
 
 export async function registerHandlers(boss: PgBoss): Promise<void> {
   await boss.work<{ nonce: string }>(QUEUES.ping, { pollingIntervalSeconds: 1 }, async ([job]) => {
     return { pong: job.data.nonce, pid: process.pid };
+  });
+  for (let i = 0; i < EXPORT_CONCURRENCY; i++) {
+    await boss.work<{ jobId: number }>(QUEUES.runJob, { pollingIntervalSeconds: 1 }, async ([job]) => {
+      await runJob(job.data.jobId);
+    });
+  }
+  await boss.work<{ jobId: number; round: number }>(QUEUES.pollFiles, { pollingIntervalSeconds: 2 }, async ([job]) => {
+    await pollJobFiles(job.data.jobId, job.data.round);
   });
 }

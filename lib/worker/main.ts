@@ -2,18 +2,20 @@
  * The worker process: runs queued jobs (and, from the Schedules feature on, the scheduler).
  * Stateless: start as many as you like against one database.
  */
-import PgBoss from "pg-boss";
 import { env } from "@/lib/env";
-import { QUEUES, QUEUE_SCHEMA } from "@/lib/jobs/queue";
+import { queue, stopQueue } from "@/lib/jobs/queue";
 import { registerHandlers } from "@/lib/worker/handlers";
+import { reapOrphans } from "@/lib/jobs/runner";
 
 async function main() {
   const config = env();
-  const boss = new PgBoss({ connectionString: config.DATABASE_URL, schema: QUEUE_SCHEMA, max: 6 });
-  boss.on("error", (error) => console.error("[worker]", error.message));
-  await boss.start();
-  for (const name of Object.values(QUEUES)) await boss.createQueue(name);
+  if (!config.DATABASE_URL) throw new Error("DATABASE_URL is not set");
+  const boss = await queue({ worker: true });
   await registerHandlers(boss);
+  // Jobs left "running" by a worker that died are resumed (their lease expires), now and then.
+  const reap = () => reapOrphans().then((ids) => ids.length && console.log(`[worker] resumed orphaned jobs ${ids.join(", ")}`), (error) => console.error("[worker] reaper:", error.message));
+  await reap();
+  const reaper = setInterval(reap, 10_000);
   console.log(`[worker] ready (pid ${process.pid})`);
 
   let stopping = false;
@@ -21,7 +23,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`[worker] ${signal}: finishing running jobs…`);
-    await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+    clearInterval(reaper);
+    await stopQueue();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

@@ -1,0 +1,171 @@
+/**
+ * Jobs: one run of a query, exported to Kakao Moment when it has export settings. Stored in
+ * PostgreSQL, queued on pg-boss, run by a worker (lib/jobs/runner.ts). Marketers see their own
+ * jobs; admins see everyone's.
+ */
+import { db, Prisma } from "@/lib/db";
+import { AppError, fromZodIssues } from "@/lib/errors";
+import { assertCanUse, type SessionUser } from "@/lib/auth/access";
+import { getAuthenticationFor } from "@/lib/authentications/authentications";
+import { QUEUES, queue } from "@/lib/jobs/queue";
+import { issueJobSchema, jobListFilterSchema, type IssueJobInput, type JobListFilter } from "@/lib/jobs/schemas";
+
+export const jobSummary = {
+  id: true,
+  ownerId: true,
+  owner: { select: { email: true } },
+  type: true,
+  database: true,
+  status: true,
+  errorKind: true,
+  errorMessage: true,
+  authenticationId: true,
+  authentication: { select: { name: true } },
+  exportSettings: true,
+  savedQueryId: true,
+  scheduledAt: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  rowsRead: true,
+  rowsExported: true,
+  bytesRead: true,
+  bytesExported: true,
+  filesDone: true,
+  retries: true,
+  killRequested: true,
+} as const satisfies Prisma.JobSelect;
+
+export const jobDetail = {
+  ...jobSummary,
+  query: true,
+  priority: true,
+  retryLimit: true,
+  attempts: true,
+  domainKey: true,
+  resultColumns: true,
+  rowsSkippedEmpty: true,
+  rowsSkippedMalformed: true,
+  rowsSkippedOptedOut: true,
+  rowsLeftOut: true,
+  heartbeatAt: true,
+  updatedAt: true,
+  files: { orderBy: { index: "asc" } },
+} as const satisfies Prisma.JobSelect;
+
+export type JobSummary = Prisma.JobGetPayload<{ select: typeof jobSummary }>;
+export type JobDetail = Prisma.JobGetPayload<{ select: typeof jobDetail }>;
+
+/** Issue a job: validate, check the authentication can be used, store, queue. */
+export async function issueJob(user: SessionUser, input: IssueJobInput): Promise<JobDetail> {
+  const parsed = issueJobSchema.safeParse(input);
+  if (!parsed.success) throw fromZodIssues(parsed.error.issues);
+  const job = parsed.data;
+  if (job.authenticationId) {
+    const authentication = await getAuthenticationFor(user, job.authenticationId);
+    if (authentication.status !== "healthy") {
+      throw new AppError("reconnect_needed", `The authentication "${authentication.name}" needs to be reconnected before it can export.`, { authenticationId: "needs reconnecting" });
+    }
+  }
+  if (job.savedQueryId) {
+    const saved = await db.savedQuery.findUnique({ where: { id: job.savedQueryId }, select: { ownerId: true } });
+    assertCanUse(user, saved?.ownerId, "Query");
+  }
+  if (job.domainKey) {
+    const existing = await db.job.findUnique({ where: { domainKey: job.domainKey }, select: { id: true } });
+    if (existing) throw new AppError("conflict", `domain_key: already used by job ${existing.id}`, { domain_key: String(existing.id) });
+  }
+  let created;
+  try {
+    created = await db.job.create({
+      data: {
+        ownerId: user.id,
+        type: job.type,
+        database: job.database,
+        query: job.query,
+        savedQueryId: job.savedQueryId,
+        authenticationId: job.authenticationId,
+        exportSettings: job.exportSettings as Prisma.InputJsonValue | undefined,
+        priority: job.priority,
+        retryLimit: job.retryLimit,
+        scheduledAt: job.scheduledAt,
+        domainKey: job.domainKey,
+      },
+      select: { id: true },
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new AppError("conflict", "domain_key: already used by another job");
+    throw error;
+  }
+  await enqueue(created.id, job.priority);
+  await appendLog(created.id, "info", `Queued by ${user.email}${job.exportSettings ? ` for export to Kakao Moment (${job.exportSettings.mode} "${job.exportSettings.file_name}")` : ""}`);
+  return getJob(user, created.id);
+}
+
+export async function enqueue(jobId: number, priority = 0): Promise<void> {
+  const boss = await queue();
+  await boss.send(QUEUES.runJob, { jobId }, { priority: priority + 2, singletonKey: `job-${jobId}`, expireInHours: 23, retryLimit: 0 });
+}
+
+export async function getJob(user: SessionUser, id: number): Promise<JobDetail> {
+  const job = await db.job.findUnique({ where: { id }, select: jobDetail });
+  assertCanUse(user, job?.ownerId, "Job");
+  return job!;
+}
+
+/** Newest first, keyset-paged by id; marketers see only their own. */
+export async function listJobs(user: SessionUser, filter: JobListFilter = {}): Promise<{ jobs: JobSummary[]; nextBefore: number | null }> {
+  const f = jobListFilterSchema.parse(filter);
+  const where: Prisma.JobWhereInput = {
+    ownerId: user.role === "admin" ? f.ownerId : user.id,
+    status: f.status,
+    authenticationId: f.authenticationId,
+    id: f.before ? { lt: f.before } : undefined,
+    createdAt: f.from || f.to ? { gte: f.from, lt: f.to } : undefined,
+  };
+  const jobs = await db.job.findMany({ where, select: jobSummary, orderBy: { id: "desc" }, take: f.limit + 1 });
+  const more = jobs.length > f.limit;
+  const page = more ? jobs.slice(0, f.limit) : jobs;
+  return { jobs: page, nextBefore: more ? page[page.length - 1]!.id : null };
+}
+
+export async function jobLogs(user: SessionUser, id: number, afterId?: bigint) {
+  await getJob(user, id);
+  return db.jobLog.findMany({ where: { jobId: id, id: afterId ? { gt: afterId } : undefined }, orderBy: { id: "asc" }, take: 500 });
+}
+
+export async function appendLog(jobId: number, level: "info" | "warn" | "error", message: string): Promise<void> {
+  await db.jobLog.create({ data: { jobId, level, message: message.slice(0, 4000) } });
+}
+
+/** Kill: a queued job ends at once; a running one is stopped by its worker within a second or two. */
+export async function killJob(user: SessionUser, id: number): Promise<{ formerStatus: string }> {
+  const job = await getJob(user, id);
+  if (job.status === "queued") {
+    const { count } = await db.job.updateMany({ where: { id, status: "queued" }, data: { status: "killed", killRequested: true, finishedAt: new Date(), errorMessage: "Killed before it started" } });
+    if (count) {
+      await appendLog(id, "warn", `Killed by ${user.email} before it started`);
+      return { formerStatus: "queued" };
+    }
+  }
+  if (job.status === "running" || job.status === "queued") {
+    await db.job.update({ where: { id }, data: { killRequested: true } });
+    await appendLog(id, "warn", `Kill requested by ${user.email}`);
+    return { formerStatus: job.status };
+  }
+  throw new AppError("conflict", `Job ${id} has already finished (${job.status})`);
+}
+
+/** Retry a failed or killed job: the same job runs again, resuming its customer files idempotently. */
+export async function retryJob(user: SessionUser, id: number): Promise<JobDetail> {
+  const job = await getJob(user, id);
+  if (job.status !== "error" && job.status !== "killed") throw new AppError("conflict", `Only failed or killed jobs can be retried (job ${id} is ${job.status})`);
+  if (job.authenticationId) {
+    const authentication = await getAuthenticationFor(user, job.authenticationId);
+    if (authentication.status !== "healthy") throw new AppError("reconnect_needed", `Reconnect the authentication "${authentication.name}" first.`);
+  }
+  await db.job.update({ where: { id }, data: { status: "queued", killRequested: false, errorKind: null, errorMessage: null, finishedAt: null, retries: { increment: 1 } } });
+  await appendLog(id, "info", `Retried by ${user.email}`);
+  await enqueue(id, job.priority);
+  return getJob(user, id);
+}

@@ -1,0 +1,27 @@
+/** Shared set-up for export-job integration tests: emulator, a connected authentication, expected bytes. */
+import crypto from "node:crypto";
+import { completeConnection } from "@/lib/authentications/connect";
+import { connectUpToContinue, startKakao } from "@/lib/authentications/test-support";
+import { createUser } from "@/lib/users/users";
+import { resetAppTables } from "@/test/db";
+import { withWarehouseClient } from "@/lib/warehouse/connection";
+import type { SessionUser } from "@/lib/auth/access";
+
+export async function exportFixture() {
+  await resetAppTables();
+  const user: SessionUser = await createUser({ email: "marketer@example.com", name: null, role: "marketer", password: "password-1" });
+  const authentication = await completeConnection(user, await connectUpToContinue(user), "new_kakao_auth");
+  return { user, authenticationId: authentication.id };
+}
+
+export { startKakao };
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** What the customer file must contain for a query: the SPEC's rules applied independently of the encoder. */
+export async function expectedAdidFile(sql: string): Promise<{ sha256: string; lines: number; bytes: number }> {
+  const values = await withWarehouseClient(async (client) => (await client.query<{ adid: string | null }>(sql)).rows.map((r) => r.adid));
+  const kept = values.map((v) => (v ?? "").trim()).filter((v) => UUID.test(v) && v !== "00000000-0000-0000-0000-000000000000");
+  const body = kept.map((v) => `${v}\n`).join("");
+  return { sha256: crypto.createHash("sha256").update(body).digest("hex"), lines: kept.length, bytes: Buffer.byteLength(body) };
+}
