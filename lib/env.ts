@@ -65,6 +65,8 @@ export const envSchema = z.object({
   /** Backoff bases for retried Kakao calls (5xx/network, and 429). */
   KAKAO_RETRY_BASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(1000),
   KAKAO_RATE_LIMIT_RETRY_BASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(5000),
+  /** A running job whose worker has not beaten its heartbeat for this long is resumed elsewhere. */
+  JOB_LEASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1000).default(30_000),
   /** Static egress addresses shown for allow-lists, as JSON: {"Region name": ["203.0.113.10", …]}. */
   EGRESS_IPS: z
     .string()

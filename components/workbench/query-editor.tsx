@@ -5,7 +5,9 @@ import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { deleteQueryAction, saveQueryAction } from "@/lib/workbench/actions";
 import type { ErrorValue } from "@/lib/errors";
+import { runExportAction } from "@/lib/export/actions";
 import { SqlEditor } from "@/components/workbench/sql-editor";
+import { ExportResultsForm, type ExportAuthentication, type ExportTarget } from "@/components/export/export-results-form";
 import { ResultPreview, type PreviewData } from "@/components/workbench/result-preview";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -18,8 +20,9 @@ interface RunError {
 
 interface Props {
   databases: string[];
-  saved?: { id: number; name: string; database: string; sql: string };
+  saved?: { id: number; name: string; database: string; sql: string; exportTarget: ExportTarget | null };
   defaultDatabase?: string;
+  authentications: ExportAuthentication[];
 }
 
 async function postJson<T>(url: string, body: unknown): Promise<T> {
@@ -30,8 +33,13 @@ async function postJson<T>(url: string, body: unknown): Promise<T> {
 }
 
 /** New Query / a saved query: database picker, SQL editor, Run (⌘/Ctrl-Enter), Cancel, preview, Save. */
-export function QueryEditor({ databases, saved, defaultDatabase }: Props) {
+export function QueryEditor({ databases, saved, defaultDatabase, authentications }: Props) {
   const t = useTranslations("workbench");
+  const te = useTranslations("export");
+  const [exportOpen, setExportOpen] = useState(!!saved?.exportTarget);
+  const [target, setTarget] = useState<ExportTarget>(saved?.exportTarget ?? { authenticationId: authentications.find((a) => a.status === "healthy")?.id ?? null, settings: null });
+  const [exportError, setExportError] = useState<ErrorValue | null>(null);
+  const [exporting, startExport] = useTransition();
   const router = useRouter();
   const [sql, setSql] = useState(saved?.sql ?? "");
   const [database, setDatabase] = useState(saved?.database ?? defaultDatabase ?? databases[0] ?? "");
@@ -57,11 +65,27 @@ export function QueryEditor({ databases, saved, defaultDatabase }: Props) {
     setSaveError(null);
     setNotice(null);
     startSaving(async () => {
-      const result = await saveQueryAction({ id: saved?.id, name, database, sql });
+      const exportFields = exportOpen && target.settings ? { exportAuthenticationId: target.authenticationId, exportSettings: target.settings } : { exportAuthenticationId: null, exportSettings: null };
+      const result = await saveQueryAction({ id: saved?.id, name, database, sql, ...exportFields });
       if (!result.ok) return setSaveError(result.error);
       setNotice(t("saved", { name: result.data.name }));
       if (!saved) router.replace(`/workbench/queries/${result.data.id}`);
       else router.refresh();
+    });
+  }
+
+  function onExport() {
+    setExportError(null);
+    startExport(async () => {
+      const result = await runExportAction({
+        database,
+        query: sql,
+        savedQueryId: saved?.id,
+        authenticationId: target.authenticationId ?? undefined,
+        exportSettings: target.settings ?? { ad_account_id: "", mode: "register", file_name: "" },
+      });
+      if (!result.ok) return setExportError(result.error);
+      router.push(`/jobs/${result.data.id}`);
     });
   }
 
@@ -104,12 +128,31 @@ export function QueryEditor({ databases, saved, defaultDatabase }: Props) {
         <Button variant="secondary" onClick={onSave} disabled={saving}>
           {saving ? t("saving") : t("save")}
         </Button>
+        <Button variant="secondary" onClick={() => setExportOpen(!exportOpen)} aria-expanded={exportOpen} aria-controls="export-results">
+          {exportOpen ? te("hideExport") : te("exportResults")}
+        </Button>
         {saved ? (
           <Button variant="danger" onClick={onDelete} disabled={saving}>
             {t("delete")}
           </Button>
         ) : null}
       </div>
+      {exportOpen ? (
+        <section id="export-results" aria-labelledby="export-results-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="export-results-heading" className="text-lg font-semibold">
+            {te("title")}
+          </h2>
+          <p className="text-sm text-slate-600">{te("intro")}</p>
+          <p role="status" className="text-sm">
+            {run.isSuccess ? (run.data.adidCheck.ok ? `✓ ${t("readyToExport")}` : `⚠ ${te("adidBlocked", { reason: run.data.adidCheck.message })}`) : te("adidUnknown")}
+          </p>
+          <ExportResultsForm authentications={authentications} value={target} onChange={setTarget} error={exportError} />
+          {exportError ? <Alert kind="error">{exportError.message}</Alert> : null}
+          <Button onClick={onExport} disabled={exporting || !sql.trim() || (run.isSuccess && !run.data.adidCheck.ok)}>
+            {exporting ? te("starting") : te("runExport")}
+          </Button>
+        </section>
+      ) : null}
       {saveError && !saveError.fieldErrors?.name ? <Alert kind="error">{saveError.message}</Alert> : null}
       {notice ? <Alert kind="success">{notice}</Alert> : null}
       {run.isPending ? (

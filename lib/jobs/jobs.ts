@@ -104,7 +104,7 @@ export async function issueJob(user: SessionUser, input: IssueJobInput): Promise
 
 export async function enqueue(jobId: number, priority = 0): Promise<void> {
   const boss = await queue();
-  await boss.send(QUEUES.runJob, { jobId }, { priority: priority + 2, singletonKey: `job-${jobId}`, expireInHours: 23, retryLimit: 0 });
+  await boss.send(QUEUES.runJob, { jobId }, { priority: priority + 2, expireInHours: 23, retryLimit: 0 });
 }
 
 export async function getJob(user: SessionUser, id: number): Promise<JobDetail> {

@@ -6,6 +6,7 @@
  */
 import os from "node:os";
 import { db, Prisma } from "@/lib/db";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { KakaoError } from "@/lib/kakao/http";
 import { QueryError } from "@/lib/engine";
@@ -16,8 +17,8 @@ import { appendLog, enqueue } from "@/lib/jobs/jobs";
 import { QUEUES, queue } from "@/lib/jobs/queue";
 
 export const HEARTBEAT_MS = 2_000;
-/** A running job whose lease is older than this has lost its worker. */
-export const LEASE_MS = 30_000;
+/** A running job whose lease is older than this has lost its worker (JOB_LEASE_MS). */
+export const leaseMs = () => env().JOB_LEASE_MS;
 /** Resumes after lost workers before the job is failed for good. */
 export const MAX_RESUMES = 20;
 
@@ -166,7 +167,7 @@ export async function runJob(jobId: number): Promise<void> {
 
 /** Jobs whose worker stopped beating: back to the queue to resume (or failed after too many). */
 export async function reapOrphans(now = new Date()): Promise<number[]> {
-  const stale = await db.job.findMany({ where: { status: "running", heartbeatAt: { lt: new Date(now.getTime() - LEASE_MS) } }, select: { id: true, attempts: true, priority: true, workerId: true } });
+  const stale = await db.job.findMany({ where: { status: "running", heartbeatAt: { lt: new Date(now.getTime() - leaseMs()) } }, select: { id: true, attempts: true, priority: true, workerId: true } });
   const resumed: number[] = [];
   for (const job of stale) {
     const giveUp = job.attempts >= MAX_RESUMES;

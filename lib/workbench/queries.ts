@@ -9,6 +9,7 @@ import { assertCanUse, type SessionUser } from "@/lib/auth/access";
 import { PREVIEW_TIMEOUT_MS, queryEngine, type PreviewResult } from "@/lib/engine";
 import { checkAdidColumns, type AdidCheck } from "@/lib/export/adid-check";
 import type { z } from "zod";
+import { getAuthenticationFor } from "@/lib/authentications/authentications";
 import type { saveQuerySchema } from "@/lib/workbench/schemas";
 
 export const savedQueryView = {
@@ -23,6 +24,8 @@ export const savedQueryView = {
   lastRunAt: true,
   lastRunRows: true,
   lastError: true,
+  exportAuthenticationId: true,
+  exportSettings: true,
 } as const satisfies Prisma.SavedQuerySelect;
 
 export type SavedQueryView = Prisma.SavedQueryGetPayload<{ select: typeof savedQueryView }>;
@@ -45,7 +48,15 @@ function duplicateName(error: unknown, name: string): never {
 }
 
 export async function saveQuery(user: SessionUser, input: z.infer<typeof saveQuerySchema>): Promise<SavedQueryView> {
-  const data = { name: input.name, database: input.database, sql: input.sql };
+  if (input.exportAuthenticationId) await getAuthenticationFor(user, input.exportAuthenticationId);
+  const data = {
+    name: input.name,
+    database: input.database,
+    sql: input.sql,
+    ...(input.exportSettings !== undefined
+      ? { exportAuthenticationId: input.exportSettings ? (input.exportAuthenticationId ?? null) : null, exportSettings: input.exportSettings ?? Prisma.DbNull }
+      : {}),
+  };
   try {
     if (input.id === undefined) return await db.savedQuery.create({ data: { ...data, ownerId: user.id }, select: savedQueryView });
     const current = await getSavedQuery(user, input.id);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { databaseNameSchema, tableNameSchema } from "@/lib/warehouse/names";
 import { importColumnTypeSchema } from "@/lib/warehouse/csv/types";
+import { exportSettingsSchema } from "@/lib/export/settings";
 
 export const MAX_SQL_CHARS = 100_000;
 
@@ -25,6 +26,9 @@ export const saveQuerySchema = z.object({
   name: queryNameSchema,
   database: databaseNameSchema,
   sql: sqlSchema,
+  /** Export Results kept with the query (both or neither). */
+  exportAuthenticationId: z.number().int().positive().nullable().optional(),
+  exportSettings: exportSettingsSchema.nullable().optional(),
 });
 export const deleteQuerySchema = z.object({ id: z.number().int().positive() });
 

@@ -15,7 +15,7 @@ async function main() {
   // Jobs left "running" by a worker that died are resumed (their lease expires), now and then.
   const reap = () => reapOrphans().then((ids) => ids.length && console.log(`[worker] resumed orphaned jobs ${ids.join(", ")}`), (error) => console.error("[worker] reaper:", error.message));
   await reap();
-  const reaper = setInterval(reap, 10_000);
+  const reaper = setInterval(reap, Math.max(1000, Math.min(10_000, config.JOB_LEASE_MS / 3)));
   console.log(`[worker] ready (pid ${process.pid})`);
 
   let stopping = false;

@@ -4,6 +4,8 @@ import { AppError } from "@/lib/errors";
 import { getSavedQuery } from "@/lib/workbench/queries";
 import { listDatabases } from "@/lib/warehouse/databases";
 import { QueryEditor } from "@/components/workbench/query-editor";
+import { exportAuthentications } from "@/lib/export/view";
+import type { ExportSettingsInput } from "@/lib/export/settings";
 
 export default async function SavedQueryPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -14,10 +16,12 @@ export default async function SavedQueryPage({ params }: { params: Promise<{ id:
     throw error;
   });
   const databases = (await listDatabases()).map((d) => d.name);
+  const authentications = await exportAuthentications(user);
+  const exportTarget = query.exportSettings ? { authenticationId: query.exportAuthenticationId, settings: query.exportSettings as unknown as ExportSettingsInput } : null;
   return (
     <div className="max-w-6xl space-y-4">
       <h1 className="text-2xl font-semibold">{query.name}</h1>
-      <QueryEditor databases={databases.includes(query.database) ? databases : [query.database, ...databases]} saved={{ id: query.id, name: query.name, database: query.database, sql: query.sql }} />
+      <QueryEditor databases={databases.includes(query.database) ? databases : [query.database, ...databases]} authentications={authentications} saved={{ id: query.id, name: query.name, database: query.database, sql: query.sql, exportTarget }} />
     </div>
   );
 }

@@ -1,0 +1,29 @@
+/** Direct reads of the e2e server's databases and emulator, to check what the product did. */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+
+export function warehouseUrl(flow: "business" | "login" = "business", pgPort = 54410): string {
+  const secrets = JSON.parse(fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, flow, "secrets.json"), "utf8"));
+  return `postgresql://postgres:${encodeURIComponent(secrets.embeddedPgPassword)}@127.0.0.1:${pgPort}/kakao_warehouse`;
+}
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** SHA-256 of the customer file a query should produce, by the SPEC's rules, computed independently. */
+export async function expectedSha256(sql: string): Promise<{ sha256: string; lines: number }> {
+  const client = new pg.Client({ connectionString: warehouseUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ adid: string | null }>(sql);
+    const kept = rows.map((r) => (r.adid ?? "").trim()).filter((v) => UUID.test(v) && v !== "00000000-0000-0000-0000-000000000000");
+    return { sha256: crypto.createHash("sha256").update(kept.map((v) => `${v}\n`).join("")).digest("hex"), lines: kept.length };
+  } finally {
+    await client.end();
+  }
+}
+
+export async function emulatorFiles(emulatorURL: string): Promise<{ name: string; sha256: string; lines: number; adAccountId: number }[]> {
+  return (await (await fetch(`${emulatorURL}/__emulator/state`)).json()).files;
+}
