@@ -25,5 +25,6 @@ export const NAV_SECTIONS: NavSection[] = [
       { key: "queries", href: "/workbench/queries" },
     ],
   },
+  { key: "jobs", href: "/jobs", items: [] },
   { key: "admin", role: "admin", items: [{ key: "users", href: "/admin/users" }] },
 ];
