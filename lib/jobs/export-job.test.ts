@@ -7,6 +7,7 @@ import { prepareTestWarehouse } from "@/lib/warehouse/testing";
 import { stopQueue } from "@/lib/jobs/queue";
 import { getJob, issueJob, killJob, retryJob } from "@/lib/jobs/jobs";
 import { runJob } from "@/lib/jobs/runner";
+import { pollJobFiles } from "@/lib/jobs/poll-files";
 import type { SessionUser } from "@/lib/auth/access";
 import { expectedAdidFile, exportFixture, startKakao } from "@/lib/jobs/test-support";
 
@@ -50,6 +51,21 @@ describe("export jobs (real warehouse, emulator, PostgreSQL)", () => {
     expect(Number(job.rowsSkippedEmpty + job.rowsSkippedMalformed + job.rowsSkippedOptedOut)).toBe(100_000 - expected.lines);
     expect(job.files).toHaveLength(1);
     expect(job.files[0]).toMatchObject({ index: 1, name: "seed_audience", sha256: expected.sha256, status: "uploaded", kakaoStatus: "WAITING" });
+
+    // Kakao's processing (WAITING → COMPLETE) is polled and recorded with the population score.
+    await new Promise((r) => setTimeout(r, 200));
+    await pollJobFiles(job.id, 1);
+    const polled = await getJob(user, job.id);
+    expect(polled.files[0]).toMatchObject({ kakaoStatus: "COMPLETE" });
+    expect(Number(polled.files[0]!.populationScore)).toBeGreaterThan(0);
+  });
+
+  it("two workers picking up the same job run it once", async () => {
+    const job = await issueJob(user, { database: "kakao_db", query: "select adid from customers", authenticationId, exportSettings: register("once") });
+    await Promise.all([runJob(job.id), runJob(job.id), runJob(job.id)]);
+    const done = await getJob(user, job.id);
+    expect(done).toMatchObject({ status: "success", attempts: 1 });
+    expect((await emulatorState(kakao.url)).files.map((f) => f.name)).toEqual(["once"]);
   });
 
   it("edits: replaces the contents of the file with that name", async () => {
