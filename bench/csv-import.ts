@@ -18,13 +18,12 @@
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../lib/platform/postgres";
+import { freePort, startEmbeddedPostgres } from "../lib/platform/postgres";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const BAR = 1.5;
@@ -38,16 +37,6 @@ const sizeMb = Number(arg("size-mb", "1024"));
 const runs = Number(arg("runs", "3"));
 const givenFile = arg("file", "");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function status(): { rssKb: number; hwmKb: number } {
   const s = fs.readFileSync("/proc/self/status", "utf8");

@@ -15,12 +15,11 @@ import { spawn, execFile } from "node:child_process";
 import { promisify } from "node:util";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { APP_DATABASE, WAREHOUSE_DATABASE, ensureDatabase, migrate, startEmbeddedPostgres } from "../lib/platform/postgres";
+import { APP_DATABASE, WAREHOUSE_DATABASE, ensureDatabase, freePort, migrate, startEmbeddedPostgres } from "../lib/platform/postgres";
 import { startEmulator } from "../emulator/server";
 import { obtainToken } from "../emulator/testing";
 
@@ -33,16 +32,6 @@ const arg = (name: string, fallback: string) => {
 const ROWS = Number(arg("rows", "12000000"));
 const RUNS = Number(arg("runs", "3"));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

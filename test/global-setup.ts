@@ -6,20 +6,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import net from "node:net";
 import type { TestProject } from "vitest/node";
-import { APP_DATABASE, WAREHOUSE_DATABASE, ensureDatabase, migrate, startEmbeddedPostgres, type EmbeddedServer } from "../lib/platform/postgres";
+import { APP_DATABASE, WAREHOUSE_DATABASE, ensureDatabase, freePort, migrate, startEmbeddedPostgres, type EmbeddedServer } from "../lib/platform/postgres";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export default async function setup(_project: TestProject) {
   let embedded: EmbeddedServer | undefined;

@@ -1,12 +1,11 @@
 "use client";
-import { useState, useTransition } from "react";
 import { useFormatter, useTranslations } from "next-intl";
-import { useRouter } from "next/navigation";
 import { changeRoleAction, createUserAction, setDisabledAction } from "@/lib/users/actions";
-import type { ErrorValue } from "@/lib/errors";
+import { useAction } from "@/components/ui/use-action";
 import { TextField, SelectField } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
+import { DataTable } from "@/components/ui/table";
 
 interface UserRow {
   id: string;
@@ -21,24 +20,7 @@ export function UsersAdmin({ users, meId }: { users: UserRow[]; meId: string }) 
   const t = useTranslations("admin");
   const tr = useTranslations("roles");
   const format = useFormatter();
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<ErrorValue | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-
-  function run<T>(call: () => Promise<{ ok: true; data: T } | { ok: false; error: ErrorValue }>, success: (data: T) => string) {
-    setError(null);
-    setNotice(null);
-    startTransition(async () => {
-      const result = await call();
-      if (result.ok) {
-        setNotice(success(result.data));
-        router.refresh();
-      } else {
-        setError(result.error);
-      }
-    });
-  }
+  const { pending, error, notice, run } = useAction();
 
   function onCreate(form: HTMLFormElement) {
     const data = Object.fromEntries(new FormData(form));
@@ -78,19 +60,10 @@ export function UsersAdmin({ users, meId }: { users: UserRow[]; meId: string }) 
           </Button>
         </form>
       </section>
-      <table className="w-full border-collapse overflow-hidden rounded-lg border border-slate-200 bg-white text-sm">
-        <caption className="sr-only">{t("tableCaption")}</caption>
-        <thead className="bg-slate-100 text-left">
-          <tr>
-            <th scope="col" className="px-3 py-2">{t("colEmail")}</th>
-            <th scope="col" className="px-3 py-2">{t("colName")}</th>
-            <th scope="col" className="px-3 py-2">{t("colRole")}</th>
-            <th scope="col" className="px-3 py-2">{t("colStatus")}</th>
-            <th scope="col" className="px-3 py-2">{t("colCreated")}</th>
-            <th scope="col" className="px-3 py-2">{t("colActions")}</th>
-          </tr>
-        </thead>
-        <tbody>
+      <DataTable
+        caption={t("tableCaption")}
+        columns={[{ label: t("colEmail") }, { label: t("colName") }, { label: t("colRole") }, { label: t("colStatus") }, { label: t("colCreated") }, { label: t("colActions") }]}
+      >
           {users.map((user) => (
             <tr key={user.id} className="border-t border-slate-200">
               <td className="px-3 py-2">
@@ -125,8 +98,7 @@ export function UsersAdmin({ users, meId }: { users: UserRow[]; meId: string }) 
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
+        </DataTable>
     </div>
   );
 }

@@ -1,13 +1,14 @@
 "use client";
-import { useState, useTransition } from "react";
-import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { useFormatter, useTranslations } from "next-intl";
 import { deleteAuthenticationAction, renameAuthenticationAction } from "@/lib/authentications/actions";
-import type { ErrorValue } from "@/lib/errors";
+import type { Result } from "@/lib/errors";
+import { useAction } from "@/components/ui/use-action";
 import type { AdAccountSummary } from "@/lib/authentications/schemas";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { AuthenticationStatusBadge } from "@/components/integrations/status-badge";
+import { DataTable } from "@/components/ui/table";
 
 export interface AuthenticationRow {
   id: number;
@@ -25,46 +26,21 @@ export interface AuthenticationRow {
 export function AuthenticationsTable({ rows, showOwner }: { rows: AuthenticationRow[]; showOwner: boolean }) {
   const t = useTranslations("integrations");
   const format = useFormatter();
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
   const [renaming, setRenaming] = useState<number | null>(null);
-  const [error, setError] = useState<ErrorValue | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { pending, error, notice, run: runAction } = useAction();
   const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : t("never"));
 
-  function run(call: () => Promise<{ ok: true; data: { name: string } } | { ok: false; error: ErrorValue }>, message: (name: string) => string) {
-    setError(null);
-    setNotice(null);
-    startTransition(async () => {
-      const result = await call();
-      if (!result.ok) return setError(result.error);
-      setRenaming(null);
-      setNotice(message(result.data.name));
-      router.refresh();
-    });
-  }
+  const run = (call: () => Promise<Result<{ name: string }>>, message: (name: string) => string) => runAction(call, (data) => message(data.name), () => setRenaming(null));
 
   if (rows.length === 0) return <p className="text-slate-600">{t("noAuthentications")}</p>;
   return (
     <div className="space-y-3">
       {error ? <Alert kind="error">{error.message}</Alert> : null}
       {notice ? <Alert kind="success">{notice}</Alert> : null}
-      <table className="w-full border-collapse rounded-lg border border-slate-200 bg-white text-sm">
-        <caption className="sr-only">{t("tableCaption")}</caption>
-        <thead className="bg-slate-100 text-left">
-          <tr>
-            <th scope="col" className="px-3 py-2">{t("colName")}</th>
-            <th scope="col" className="px-3 py-2">{t("colFlow")}</th>
-            <th scope="col" className="px-3 py-2">{t("colKakaoAccount")}</th>
-            <th scope="col" className="px-3 py-2">{t("colAdAccounts")}</th>
-            <th scope="col" className="px-3 py-2">{t("colStatus")}</th>
-            {showOwner ? <th scope="col" className="px-3 py-2">{t("colOwner")}</th> : null}
-            <th scope="col" className="px-3 py-2">{t("colCreated")}</th>
-            <th scope="col" className="px-3 py-2">{t("colLastUsed")}</th>
-            <th scope="col" className="px-3 py-2">{t("colActions")}</th>
-          </tr>
-        </thead>
-        <tbody>
+      <DataTable
+        caption={t("tableCaption")}
+        columns={[{ label: t("colName") }, { label: t("colFlow") }, { label: t("colKakaoAccount") }, { label: t("colAdAccounts") }, { label: t("colStatus") }, { label: t("colOwner"), hidden: !showOwner }, { label: t("colCreated") }, { label: t("colLastUsed") }, { label: t("colActions") }]}
+      >
           {rows.map((row) => (
             <tr key={row.id} className="border-t border-slate-200 align-top">
               <td className="px-3 py-2 font-medium">
@@ -124,8 +100,7 @@ export function AuthenticationsTable({ rows, showOwner }: { rows: Authentication
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
+        </DataTable>
     </div>
   );
 }

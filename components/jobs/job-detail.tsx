@@ -10,6 +10,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { JobStatusBadge, KakaoFileStatusBadge } from "@/components/jobs/job-status-badge";
 import { Bytes, Duration, When } from "@/components/jobs/units";
+import { DataTable } from "@/components/ui/table";
 
 interface JobState {
   job: JobView;
@@ -271,22 +272,10 @@ function FilesTable({ job }: { job: JobView }) {
         <p className="text-sm text-slate-600">{isActive(job.status) ? t("filesNoneYet") : t("filesNone")}</p>
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full border-collapse rounded-lg border border-slate-200 bg-white text-sm">
-            <caption className="sr-only">{t("filesCaption")}</caption>
-            <thead className="bg-slate-100 text-left">
-              <tr>
-                <th scope="col" className="px-3 py-2 text-right">{t("colIndex")}</th>
-                <th scope="col" className="px-3 py-2">{t("colName")}</th>
-                <th scope="col" className="px-3 py-2">{t("colKakaoId")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("colBytes")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("colLines")}</th>
-                <th scope="col" className="px-3 py-2">{t("colSha256")}</th>
-                <th scope="col" className="px-3 py-2">{t("colUpload")}</th>
-                <th scope="col" className="px-3 py-2">{t("colKakaoStatus")}</th>
-                <th scope="col" className="px-3 py-2 text-right">{t("colPopulation")}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <DataTable
+            caption={t("filesCaption")}
+            columns={[{ label: t("colIndex"), numeric: true }, { label: t("colName") }, { label: t("colKakaoId") }, { label: t("colBytes"), numeric: true }, { label: t("colLines"), numeric: true }, { label: t("colSha256") }, { label: t("colUpload") }, { label: t("colKakaoStatus") }, { label: t("colPopulation"), numeric: true }]}
+          >
               {job.files.map((file) => (
                 <tr key={file.index} className="border-t border-slate-200 align-top">
                   <td className="px-3 py-2 text-right tabular-nums">{file.index}</td>
@@ -313,8 +302,7 @@ function FilesTable({ job }: { job: JobView }) {
                   <td className="px-3 py-2 text-right tabular-nums">{file.populationScore === null ? t("none") : format.number(file.populationScore)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </DataTable>
         </div>
       )}
     </section>

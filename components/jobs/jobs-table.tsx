@@ -3,28 +3,17 @@ import { useFormatter, useTranslations } from "next-intl";
 import type { JobSummaryView } from "@/lib/jobs/views";
 import { JobStatusBadge } from "@/components/jobs/job-status-badge";
 import { Duration, When } from "@/components/jobs/units";
+import { DataTable } from "@/components/ui/table";
 
 /** The job list, newest first. The owner column is for admins, who see everyone's jobs. */
 export function JobsTable({ jobs, showOwner }: { jobs: JobSummaryView[]; showOwner: boolean }) {
   const t = useTranslations("jobs");
   const format = useFormatter();
   return (
-    <table className="w-full border-collapse rounded-lg border border-slate-200 bg-white text-sm">
-      <caption className="sr-only">{t("tableCaption")}</caption>
-      <thead className="bg-slate-100 text-left">
-        <tr>
-          <th scope="col" className="px-3 py-2">{t("colId")}</th>
-          <th scope="col" className="px-3 py-2">{t("colStatus")}</th>
-          {showOwner ? <th scope="col" className="px-3 py-2">{t("colOwner")}</th> : null}
-          <th scope="col" className="px-3 py-2">{t("colDatabase")}</th>
-          <th scope="col" className="px-3 py-2">{t("colTarget")}</th>
-          <th scope="col" className="px-3 py-2 text-right">{t("colRowsExported")}</th>
-          <th scope="col" className="px-3 py-2 text-right">{t("colFiles")}</th>
-          <th scope="col" className="px-3 py-2">{t("colCreated")}</th>
-          <th scope="col" className="px-3 py-2">{t("colDuration")}</th>
-        </tr>
-      </thead>
-      <tbody>
+    <DataTable
+      caption={t("tableCaption")}
+      columns={[{ label: t("colId") }, { label: t("colStatus") }, { label: t("colOwner"), hidden: !showOwner }, { label: t("colDatabase") }, { label: t("colTarget") }, { label: t("colRowsExported"), numeric: true }, { label: t("colFiles"), numeric: true }, { label: t("colCreated") }, { label: t("colDuration") }]}
+    >
         {jobs.map((job) => (
           <tr key={job.id} className="border-t border-slate-200">
             <td className="px-3 py-2">
@@ -50,7 +39,6 @@ export function JobsTable({ jobs, showOwner }: { jobs: JobSummaryView[]; showOwn
             </td>
           </tr>
         ))}
-      </tbody>
-    </table>
+      </DataTable>
   );
 }

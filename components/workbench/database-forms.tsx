@@ -1,31 +1,10 @@
 "use client";
-import { useState, useTransition } from "react";
-import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { createDatabaseAction, deleteDatabaseAction, deleteTableAction } from "@/lib/workbench/actions";
-import type { ErrorValue, Result } from "@/lib/errors";
+import { useAction } from "@/components/ui/use-action";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
-
-function useAction() {
-  const router = useRouter();
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<ErrorValue | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  function run<T>(call: () => Promise<Result<T>>, success: (data: T) => string, after?: (data: T) => void) {
-    setError(null);
-    setNotice(null);
-    start(async () => {
-      const result = await call();
-      if (!result.ok) return setError(result.error);
-      setNotice(success(result.data));
-      if (after) after(result.data);
-      else router.refresh();
-    });
-  }
-  return { pending, error, notice, run };
-}
 
 export function CreateDatabaseForm() {
   const t = useTranslations("workbench");

@@ -143,6 +143,21 @@ async function takePending(user: SessionUser, pendingId: string) {
   return pending;
 }
 
+/** What Kakao granted (account, ad accounts, sealed tokens), as stored on an authentication. */
+function grantOf(pending: Awaited<ReturnType<typeof takePending>>) {
+  return {
+    flow: pending.flow,
+    kakaoUserId: pending.kakaoUserId,
+    kakaoAccountEmail: pending.kakaoAccountEmail,
+    adAccounts: pending.adAccounts as Prisma.InputJsonValue,
+    scopes: pending.scopes,
+    accessToken: pending.accessToken,
+    refreshToken: pending.refreshToken,
+    accessTokenExpiresAt: pending.accessTokenExpiresAt,
+    refreshTokenExpiresAt: pending.refreshTokenExpiresAt,
+  };
+}
+
 /** Done (new authentication): name it and store it; the pending tokens move into it. */
 export async function completeConnection(user: SessionUser, pendingId: string, name: string): Promise<AuthenticationView> {
   const pending = await takePending(user, pendingId);
@@ -150,19 +165,7 @@ export async function completeConnection(user: SessionUser, pendingId: string, n
   try {
     const [created] = await db.$transaction([
       db.authentication.create({
-        data: {
-          ownerId: user.id,
-          name,
-          flow: pending.flow,
-          kakaoUserId: pending.kakaoUserId,
-          kakaoAccountEmail: pending.kakaoAccountEmail,
-          adAccounts: pending.adAccounts as Prisma.InputJsonValue,
-          scopes: pending.scopes,
-          accessToken: pending.accessToken,
-          refreshToken: pending.refreshToken,
-          accessTokenExpiresAt: pending.accessTokenExpiresAt,
-          refreshTokenExpiresAt: pending.refreshTokenExpiresAt,
-        },
+        data: { ownerId: user.id, name, ...grantOf(pending) },
         select: authenticationView,
       }),
       db.pendingAuthentication.delete({ where: { id: pending.id } }),
@@ -183,15 +186,7 @@ export async function completeReconnect(user: SessionUser, pendingId: string): P
     db.authentication.update({
       where: { id: target.id },
       data: {
-        flow: pending.flow,
-        kakaoUserId: pending.kakaoUserId,
-        kakaoAccountEmail: pending.kakaoAccountEmail,
-        adAccounts: pending.adAccounts as Prisma.InputJsonValue,
-        scopes: pending.scopes,
-        accessToken: pending.accessToken,
-        refreshToken: pending.refreshToken,
-        accessTokenExpiresAt: pending.accessTokenExpiresAt,
-        refreshTokenExpiresAt: pending.refreshTokenExpiresAt,
+        ...grantOf(pending),
         status: "healthy",
         statusReason: null,
         tokenVersion: { increment: 1 },

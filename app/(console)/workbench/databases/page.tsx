@@ -3,6 +3,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { requireUser } from "@/lib/auth/guard";
 import { listDatabases } from "@/lib/warehouse/databases";
 import { CreateDatabaseForm, DeleteDatabaseButton } from "@/components/workbench/database-forms";
+import { DataTable } from "@/components/ui/table";
 
 export default async function DatabasesPage() {
   const user = await requireUser();
@@ -17,17 +18,10 @@ export default async function DatabasesPage() {
       {databases.length === 0 ? (
         <p className="text-slate-600">{t("noDatabases")}</p>
       ) : (
-        <table className="w-full border-collapse rounded-lg border border-slate-200 bg-white text-sm">
-          <caption className="sr-only">{t("databasesCaption")}</caption>
-          <thead className="bg-slate-100 text-left">
-            <tr>
-              <th scope="col" className="px-3 py-2">{t("colName")}</th>
-              <th scope="col" className="px-3 py-2">{t("colTables")}</th>
-              <th scope="col" className="px-3 py-2">{t("colSize")}</th>
-              {user.role === "admin" ? <th scope="col" className="px-3 py-2">{t("colActions")}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
+        <DataTable
+          caption={t("databasesCaption")}
+          columns={[{ label: t("colName") }, { label: t("colTables") }, { label: t("colSize") }, { label: t("colActions"), hidden: user.role !== "admin" }]}
+        >
             {databases.map((d) => (
               <tr key={d.name} className="border-t border-slate-200">
                 <td className="px-3 py-2">
@@ -44,8 +38,7 @@ export default async function DatabasesPage() {
                 ) : null}
               </tr>
             ))}
-          </tbody>
-        </table>
+          </DataTable>
       )}
     </div>
   );

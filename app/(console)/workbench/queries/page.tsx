@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { requireUser } from "@/lib/auth/guard";
 import { listSavedQueries } from "@/lib/workbench/queries";
+import { DataTable } from "@/components/ui/table";
 
 export default async function QueriesPage() {
   const user = await requireUser();
@@ -22,20 +23,10 @@ export default async function QueriesPage() {
       {queries.length === 0 ? (
         <p className="text-slate-600">{t("noQueries")}</p>
       ) : (
-        <table className="w-full border-collapse rounded-lg border border-slate-200 bg-white text-sm">
-          <caption className="sr-only">{t("queriesCaption")}</caption>
-          <thead className="bg-slate-100 text-left">
-            <tr>
-              <th scope="col" className="px-3 py-2">{t("colName")}</th>
-              <th scope="col" className="px-3 py-2">{t("colDatabase")}</th>
-              {user.role === "admin" ? <th scope="col" className="px-3 py-2">{t("colOwner")}</th> : null}
-              <th scope="col" className="px-3 py-2">{t("colLastRun")}</th>
-              <th scope="col" className="px-3 py-2">{t("colSchedule")}</th>
-              <th scope="col" className="px-3 py-2">{t("colExport")}</th>
-              <th scope="col" className="px-3 py-2">{t("colUpdated")}</th>
-            </tr>
-          </thead>
-          <tbody>
+        <DataTable
+          caption={t("queriesCaption")}
+          columns={[{ label: t("colName") }, { label: t("colDatabase") }, { label: t("colOwner"), hidden: user.role !== "admin" }, { label: t("colLastRun") }, { label: t("colSchedule") }, { label: t("colExport") }, { label: t("colUpdated") }]}
+        >
             {queries.map((q) => (
               <tr key={q.id} className="border-t border-slate-200">
                 <td className="px-3 py-2">
@@ -54,8 +45,7 @@ export default async function QueriesPage() {
                 <td className="px-3 py-2">{format.dateTime(q.updatedAt, { dateStyle: "medium", timeStyle: "short" })}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          </DataTable>
       )}
     </div>
   );

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { getDatabase, listTables } from "@/lib/warehouse/databases";
 import { DeleteTableButton } from "@/components/workbench/database-forms";
 import { CsvImport } from "@/components/workbench/csv-import";
+import { DataTable } from "@/components/ui/table";
 
 export default async function DatabasePage({ params }: { params: Promise<{ database: string }> }) {
   const user = await requireUser();
@@ -32,18 +33,10 @@ export default async function DatabasePage({ params }: { params: Promise<{ datab
         {tables.length === 0 ? (
           <p className="text-slate-600">{t("noTables")}</p>
         ) : (
-          <table className="w-full border-collapse rounded-lg border border-slate-200 bg-white text-sm">
-            <caption className="sr-only">{t("tablesCaption")}</caption>
-            <thead className="bg-slate-100 text-left">
-              <tr>
-                <th scope="col" className="px-3 py-2">{t("colTable")}</th>
-                <th scope="col" className="px-3 py-2">{t("colRows")}</th>
-                <th scope="col" className="px-3 py-2">{t("colSize")}</th>
-                <th scope="col" className="px-3 py-2">{t("colColumns")}</th>
-                <th scope="col" className="px-3 py-2">{t("colActions")}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <DataTable
+            caption={t("tablesCaption")}
+            columns={[{ label: t("colTable") }, { label: t("colRows") }, { label: t("colSize") }, { label: t("colColumns") }, { label: t("colActions") }]}
+          >
               {tables.map((table) => (
                 <tr key={table.name} className="border-t border-slate-200 align-top">
                   <td className="px-3 py-2 font-mono font-medium">{table.name}</td>
@@ -66,8 +59,7 @@ export default async function DatabasePage({ params }: { params: Promise<{ datab
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </DataTable>
         )}
       </section>
       <CsvImport database={found.name} />
