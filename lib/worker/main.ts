@@ -6,29 +6,36 @@ import { env } from "@/lib/env";
 import { queue, stopQueue } from "@/lib/jobs/queue";
 import { registerHandlers } from "@/lib/worker/handlers";
 import { reapOrphans } from "@/lib/jobs/runner";
+import { startScheduler, type SchedulerLoop } from "@/lib/schedule/scheduler";
 
 async function main() {
   const config = env();
   if (!config.DATABASE_URL) throw new Error("DATABASE_URL is not set");
-  const boss = await queue({ worker: true });
-  await registerHandlers(boss);
-  // Jobs left "running" by a worker that died are resumed (their lease expires), now and then.
-  const reap = () => reapOrphans().then((ids) => ids.length && console.log(`[worker] resumed orphaned jobs ${ids.join(", ")}`), (error) => console.error("[worker] reaper:", error.message));
-  await reap();
-  const reaper = setInterval(reap, Math.max(1000, Math.min(10_000, config.JOB_LEASE_MS / 3)));
-  console.log(`[worker] ready (pid ${process.pid})`);
-
+  // Signals first: a stop during start-up must still shut down cleanly.
   let stopping = false;
+  let reaper: NodeJS.Timeout | undefined;
+  let scheduler: SchedulerLoop | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`[worker] ${signal}: finishing running jobs…`);
     clearInterval(reaper);
+    await scheduler?.stop();
     await stopQueue();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+
+  const boss = await queue({ worker: true });
+  await registerHandlers(boss);
+  // Jobs left "running" by a worker that died are resumed (their lease expires), now and then.
+  const reap = () => reapOrphans().then((ids) => ids.length && console.log(`[worker] resumed orphaned jobs ${ids.join(", ")}`), (error) => console.error("[worker] reaper:", error.message));
+  await reap();
+  reaper = setInterval(reap, Math.max(1000, Math.min(10_000, config.JOB_LEASE_MS / 3)));
+  // Schedules: every worker ticks; the ScheduleRun unique key makes each run start once.
+  if (!stopping) scheduler = startScheduler();
+  console.log(`[worker] ready (pid ${process.pid})`);
 }
 
 main().catch((error) => {

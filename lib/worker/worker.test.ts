@@ -28,11 +28,13 @@ describe("worker process (real pg-boss queue on PostgreSQL)", () => {
       }
       expect(job?.state).toBe("completed");
       expect(job?.output).toEqual({ pong: "n-42", pid: worker.pid });
+      for (let i = 0; i < 100 && !output.includes("ready"); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(output).toContain("ready");
     } finally {
       const exited = new Promise<number | null>((resolve) => worker.once("exit", resolve));
       worker.kill("SIGTERM");
       expect(await exited).toBe(0);
     }
-    expect(output).toContain("ready");
+    expect(output).toContain("SIGTERM: finishing running jobs");
   });
 });
