@@ -67,6 +67,9 @@ export const envSchema = z.object({
   KAKAO_RATE_LIMIT_RETRY_BASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(5000),
   /** A running job whose worker has not beaten its heartbeat for this long is resumed elsewhere. */
   JOB_LEASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1000).default(30_000),
+  /** SMTP server for notifications (smtp://user:pass@host:587). Unset: messages stay in the Outbox. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  SMTP_FROM: z.string().min(3).default("Kakao Moment Export Hub <no-reply@localhost>"),
   /** Static egress addresses shown for allow-lists, as JSON: {"Region name": ["203.0.113.10", …]}. */
   EGRESS_IPS: z
     .string()

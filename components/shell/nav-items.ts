@@ -26,5 +26,6 @@ export const NAV_SECTIONS: NavSection[] = [
     ],
   },
   { key: "jobs", href: "/jobs", items: [] },
+  { key: "outbox", href: "/outbox", items: [] },
   { key: "admin", role: "admin", items: [{ key: "users", href: "/admin/users" }] },
 ];

@@ -8,6 +8,7 @@ import type { ErrorValue } from "@/lib/errors";
 import { runExportAction } from "@/lib/export/actions";
 import { SqlEditor } from "@/components/workbench/sql-editor";
 import { ExportResultsForm, type ExportAuthentication, type ExportTarget } from "@/components/export/export-results-form";
+import { SchedulePanel, type SavedSchedule } from "@/components/schedule/schedule-panel";
 import { ResultPreview, type PreviewData } from "@/components/workbench/result-preview";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -20,7 +21,7 @@ interface RunError {
 
 interface Props {
   databases: string[];
-  saved?: { id: number; name: string; database: string; sql: string; exportTarget: ExportTarget | null };
+  saved?: { id: number; name: string; database: string; sql: string; exportTarget: ExportTarget | null; schedule: SavedSchedule };
   defaultDatabase?: string;
   authentications: ExportAuthentication[];
 }
@@ -153,6 +154,7 @@ export function QueryEditor({ databases, saved, defaultDatabase, authentications
           </Button>
         </section>
       ) : null}
+      {saved ? <SchedulePanel savedQueryId={saved.id} schedule={saved.schedule} hasExport={!!saved.exportTarget} /> : null}
       {saveError && !saveError.fieldErrors?.name ? <Alert kind="error">{saveError.message}</Alert> : null}
       {notice ? <Alert kind="success">{notice}</Alert> : null}
       {run.isPending ? (

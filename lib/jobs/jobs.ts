@@ -56,8 +56,11 @@ export const jobDetail = {
 export type JobSummary = Prisma.JobGetPayload<{ select: typeof jobSummary }>;
 export type JobDetail = Prisma.JobGetPayload<{ select: typeof jobDetail }>;
 
-/** Issue a job: validate, check the authentication can be used, store, queue. */
-export async function issueJob(user: SessionUser, input: IssueJobInput): Promise<JobDetail> {
+/**
+ * Issue a job: validate, check the authentication can be used, store, queue. `internal.startAfter`
+ * (not part of the public input) holds the job in the queue until then: a schedule's delay.
+ */
+export async function issueJob(user: SessionUser, input: IssueJobInput, internal: { startAfter?: Date } = {}): Promise<JobDetail> {
   const parsed = issueJobSchema.safeParse(input);
   if (!parsed.success) throw fromZodIssues(parsed.error.issues);
   const job = parsed.data;
@@ -97,14 +100,14 @@ export async function issueJob(user: SessionUser, input: IssueJobInput): Promise
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new AppError("conflict", "domain_key: already used by another job");
     throw error;
   }
-  await enqueue(created.id, job.priority);
+  await enqueue(created.id, job.priority, internal.startAfter);
   await appendLog(created.id, "info", `Queued by ${user.email}${job.exportSettings ? ` for export to Kakao Moment (${job.exportSettings.mode} "${job.exportSettings.file_name}")` : ""}`);
   return getJob(user, created.id);
 }
 
-export async function enqueue(jobId: number, priority = 0): Promise<void> {
+export async function enqueue(jobId: number, priority = 0, startAfter?: Date): Promise<void> {
   const boss = await queue();
-  await boss.send(QUEUES.runJob, { jobId }, { priority: priority + 2, expireInHours: 23, retryLimit: 0 });
+  await boss.send(QUEUES.runJob, { jobId }, { priority: priority + 2, expireInHours: 23, retryLimit: 0, ...(startAfter ? { startAfter } : {}) });
 }
 
 export async function getJob(user: SessionUser, id: number): Promise<JobDetail> {

@@ -26,6 +26,12 @@ export const savedQueryView = {
   lastError: true,
   exportAuthenticationId: true,
   exportSettings: true,
+  scheduleCron: true,
+  scheduleTimezone: true,
+  scheduleDelaySeconds: true,
+  scheduleEnabled: true,
+  scheduleDisabledReason: true,
+  scheduleNextAt: true,
 } as const satisfies Prisma.SavedQuerySelect;
 
 export type SavedQueryView = Prisma.SavedQueryGetPayload<{ select: typeof savedQueryView }>;

@@ -2,7 +2,16 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { requireUser } from "@/lib/auth/guard";
 import { listSavedQueries } from "@/lib/workbench/queries";
+import { exportSettingsSchema } from "@/lib/export/settings";
 import { DataTable } from "@/components/ui/table";
+
+/** "Kakao Moment · Register “name” (27429)" for a saved export, else null. */
+function exportTarget(settings: unknown): string | null {
+  const parsed = exportSettingsSchema.safeParse(settings);
+  if (!parsed.success) return null;
+  const { mode, file_name, ad_account_id } = parsed.data;
+  return `Kakao Moment · ${mode === "register" ? "Register" : "Edit"} “${file_name}” (${ad_account_id})`;
+}
 
 export default async function QueriesPage() {
   const user = await requireUser();
@@ -40,8 +49,17 @@ export default async function QueriesPage() {
                   {q.lastRunAt ? format.dateTime(q.lastRunAt, { dateStyle: "medium", timeStyle: "short" }) : t("never")}
                   {q.lastError ? ` · ⚠ ${t("lastRunFailed")}` : q.lastRunRows !== null ? ` · ${t("lastRunRows", { rows: format.number(Number(q.lastRunRows)) })}` : ""}
                 </td>
-                <td className="px-3 py-2">{t("none")}</td>
-                <td className="px-3 py-2">{t("none")}</td>
+                <td className="px-3 py-2">
+                  {q.scheduleCron ? (
+                    <>
+                      <span className="font-mono">{q.scheduleCron}</span> <span className="text-slate-600">{q.scheduleTimezone}</span>
+                      {q.scheduleEnabled ? null : <span> · ⏸ {q.scheduleDisabledReason ? t("scheduleDisabled") : t("schedulePaused")}</span>}
+                    </>
+                  ) : (
+                    t("none")
+                  )}
+                </td>
+                <td className="px-3 py-2">{exportTarget(q.exportSettings) ?? t("none")}</td>
                 <td className="px-3 py-2">{format.dateTime(q.updatedAt, { dateStyle: "medium", timeStyle: "short" })}</td>
               </tr>
             ))}

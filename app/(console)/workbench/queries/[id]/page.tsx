@@ -17,11 +17,19 @@ export default async function SavedQueryPage({ params }: { params: Promise<{ id:
   });
   const databases = (await listDatabases()).map((d) => d.name);
   const authentications = await exportAuthentications(user);
+  const schedule = {
+    cron: query.scheduleCron ?? "",
+    timezone: query.scheduleTimezone,
+    delaySeconds: query.scheduleDelaySeconds,
+    enabled: query.scheduleEnabled,
+    disabledReason: query.scheduleDisabledReason,
+    nextAt: query.scheduleNextAt?.toISOString() ?? null,
+  };
   const exportTarget = query.exportSettings ? { authenticationId: query.exportAuthenticationId, settings: query.exportSettings as unknown as ExportSettingsInput } : null;
   return (
     <div className="max-w-6xl space-y-4">
       <h1 className="text-2xl font-semibold">{query.name}</h1>
-      <QueryEditor databases={databases.includes(query.database) ? databases : [query.database, ...databases]} authentications={authentications} saved={{ id: query.id, name: query.name, database: query.database, sql: query.sql, exportTarget }} />
+      <QueryEditor databases={databases.includes(query.database) ? databases : [query.database, ...databases]} authentications={authentications} saved={{ id: query.id, name: query.name, database: query.database, sql: query.sql, exportTarget, schedule }} />
     </div>
   );
 }
