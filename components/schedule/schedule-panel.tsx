@@ -9,6 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { ScheduleEditor, type ScheduleValue } from "@/components/schedule/schedule-editor";
 
 export interface SavedSchedule extends ScheduleValue {
+  notifyOnSuccess: boolean;
   enabled: boolean;
   disabledReason: string | null;
   nextAt: string | null;
@@ -20,6 +21,7 @@ export function SchedulePanel({ savedQueryId, schedule, hasExport }: { savedQuer
   const format = useFormatter();
   const router = useRouter();
   const [value, setValue] = useState<ScheduleValue>({ cron: schedule.cron, timezone: schedule.timezone, delaySeconds: schedule.delaySeconds });
+  const [notifyOnSuccess, setNotifyOnSuccess] = useState(schedule.notifyOnSuccess);
   const { pending, error, notice, run } = useAction();
   const active = schedule.cron !== "";
 
@@ -32,10 +34,14 @@ export function SchedulePanel({ savedQueryId, schedule, hasExport }: { savedQuer
       {active && !schedule.enabled ? <Alert kind="error">{schedule.disabledReason ? t("disabled", { reason: schedule.disabledReason }) : t("paused")}</Alert> : null}
       {active && schedule.enabled && schedule.nextAt ? <p className="text-sm">{t("nextAt", { when: format.dateTime(new Date(schedule.nextAt), { dateStyle: "medium", timeStyle: "short", timeZone: schedule.timezone, timeZoneName: "short" }) })}</p> : null}
       <ScheduleEditor value={value} onChange={setValue} error={error} />
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={notifyOnSuccess} onChange={(event) => setNotifyOnSuccess(event.target.checked)} />
+        {t("notifyOnSuccess")}
+      </label>
       {error ? <Alert kind="error">{error.message}</Alert> : null}
       {notice ? <Alert kind="success">{notice}</Alert> : null}
       <div className="flex flex-wrap gap-2">
-        <Button onClick={() => run(() => setScheduleAction({ savedQueryId, schedule: value }), () => t("saved"))} disabled={pending || !hasExport}>
+        <Button onClick={() => run(() => setScheduleAction({ savedQueryId, schedule: { ...value, notifyOnSuccess } }), () => t("saved"))} disabled={pending || !hasExport}>
           {pending ? t("saving") : t("save")}
         </Button>
         {active && schedule.enabled ? (

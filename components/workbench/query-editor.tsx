@@ -66,7 +66,8 @@ export function QueryEditor({ databases, saved, defaultDatabase, authentications
     setSaveError(null);
     setNotice(null);
     startSaving(async () => {
-      const exportFields = exportOpen && target.settings ? { exportAuthenticationId: target.authenticationId, exportSettings: target.settings } : { exportAuthenticationId: null, exportSettings: null };
+      // Hiding the Export Results panel leaves the saved export as it is.
+      const exportFields = exportOpen && target.settings ? { exportAuthenticationId: target.authenticationId, exportSettings: target.settings } : {};
       const result = await saveQueryAction({ id: saved?.id, name, database, sql, ...exportFields });
       if (!result.ok) return setSaveError(result.error);
       setNotice(t("saved", { name: result.data.name }));

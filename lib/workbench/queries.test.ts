@@ -59,6 +59,14 @@ describe("workbench queries (real PostgreSQL warehouse through the sandbox)", ()
     expect(await db.savedQuery.count()).toBe(1);
   });
 
+  it("keeps a scheduled query's export: removing it is refused until the schedule is None", async () => {
+    const saved = await saveQuery(a, { name: "sched", database: "kakao_db", sql: "select adid from customers" });
+    await db.savedQuery.update({ where: { id: saved.id }, data: { scheduleCron: "@daily" } });
+    await expect(saveQuery(a, { id: saved.id, name: "sched", database: "kakao_db", sql: "select 1", exportSettings: null })).rejects.toMatchObject({ code: "conflict" });
+    expect((await getSavedQuery(a, saved.id)).sql).toBe("select adid from customers");
+    expect((await saveQuery(a, { id: saved.id, name: "sched", database: "kakao_db", sql: "select 2" })).sql).toBe("select 2");
+  });
+
   it("validates names, databases and SQL with the field named", () => {
     const bad = saveQuerySchema.safeParse({ name: "", database: "Not A Name", sql: "" });
     expect(bad.success).toBe(false);

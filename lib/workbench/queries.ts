@@ -32,6 +32,7 @@ export const savedQueryView = {
   scheduleEnabled: true,
   scheduleDisabledReason: true,
   scheduleNextAt: true,
+  notifyOnSuccess: true,
 } as const satisfies Prisma.SavedQuerySelect;
 
 export type SavedQueryView = Prisma.SavedQueryGetPayload<{ select: typeof savedQueryView }>;
@@ -66,6 +67,9 @@ export async function saveQuery(user: SessionUser, input: z.infer<typeof saveQue
   try {
     if (input.id === undefined) return await db.savedQuery.create({ data: { ...data, ownerId: user.id }, select: savedQueryView });
     const current = await getSavedQuery(user, input.id);
+    if (input.exportSettings === null && current.scheduleCron) {
+      throw new AppError("conflict", "exportSettings: this query's schedule runs its export; set the schedule to None before removing Export Results");
+    }
     return await db.savedQuery.update({ where: { id: current.id }, data, select: savedQueryView });
   } catch (error) {
     return duplicateName(error, input.name);

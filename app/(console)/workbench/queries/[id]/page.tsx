@@ -21,6 +21,7 @@ export default async function SavedQueryPage({ params }: { params: Promise<{ id:
     cron: query.scheduleCron ?? "",
     timezone: query.scheduleTimezone,
     delaySeconds: query.scheduleDelaySeconds,
+    notifyOnSuccess: query.notifyOnSuccess,
     enabled: query.scheduleEnabled,
     disabledReason: query.scheduleDisabledReason,
     nextAt: query.scheduleNextAt?.toISOString() ?? null,
