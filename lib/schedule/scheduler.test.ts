@@ -200,7 +200,7 @@ describe("the worker's loop", () => {
 });
 
 describe("tick cost", () => {
-  it("with 10,000 active schedules: one indexed query for the due rows; one indexed query for the due rows (tick cost reported)", async () => {
+  it("with 10,000 active schedules: one indexed query finds the due rows (tick cost reported, not asserted)", async () => {
     const settings = registerSettings("x");
     // 9,000 daily schedules not due yet, 1,000 every-5-minutes schedules due at 00:05.
     const rows = Array.from({ length: 10_000 }, (_, i) => ({
