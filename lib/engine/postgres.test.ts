@@ -231,7 +231,7 @@ describe("copyOut", () => {
     const { stream } = await engine.copyOut!("select a.adid from customers a cross join customers b", { ...opts, queryId: "early-stop" });
     const started = Date.now();
     for await (const _ of stream) break;
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(10_000); // far below the 30 s sleep / endless result: it was stopped
     for (let i = 0; i < 50 && (await sandboxSessions()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await sandboxSessions()).toBe(0);
   });
