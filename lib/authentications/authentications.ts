@@ -51,12 +51,16 @@ export async function renameAuthentication(user: SessionUser, id: number, name: 
 }
 
 /**
- * What refers to an authentication, as "schedule X" / "activation Y" / "workflow Z". Each
- * feature that stores a reference to an authentication adds its query here, so deleting stays
- * refused while anything uses it. (Schedules, activations and workflows do not exist yet.)
+ * What refers to an authentication, as words for the refusal message. Each feature that stores a
+ * reference adds its query here (activations and workflows will, when they exist).
  */
-export async function findUsages(_authenticationId: number): Promise<string[]> {
-  return [];
+export async function findUsages(authenticationId: number): Promise<string[]> {
+  const scheduled = await db.savedQuery.findMany({
+    where: { exportAuthenticationId: authenticationId, scheduleCron: { not: null }, NOT: { scheduleCron: "" } },
+    select: { name: true },
+    orderBy: { name: "asc" },
+  });
+  return scheduled.map((q) => `the schedule of query "${q.name}"`);
 }
 
 export async function deleteAuthentication(user: SessionUser, id: number): Promise<AuthenticationView> {

@@ -182,6 +182,16 @@ describe("connecting Kakao Moment (Business Authentication, real emulator and Po
     expect((await db.authentication.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt).not.toBeNull();
   });
 
+  it("deleting is refused while a schedule exports through it, naming the schedule", async () => {
+    const created = await completeConnection(a, await connectUpToContinue(a), "scheduled");
+    await db.savedQuery.create({ data: { ownerId: a.id, name: "Nightly", database: "kakao_db", sql: "select adid from customers", exportAuthenticationId: created.id, exportSettings: { ad_account_id: 27429, mode: "register", file_name: "n" }, scheduleCron: "@daily" } });
+    await expect(deleteAuthentication(a, created.id)).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining('the schedule of query "Nightly"') });
+    expect(await db.authentication.count()).toBe(1);
+    await db.savedQuery.updateMany({ data: { scheduleCron: "" } });
+    await deleteAuthentication(a, created.id);
+    expect(await db.authentication.count()).toBe(0);
+  });
+
   it("another marketer cannot reconnect someone else's authentication", async () => {
     const created = await completeConnection(a, await connectUpToContinue(a), "ads");
     await expect(kakaoRoundTrip(b, { reconnectId: created.id })).rejects.toMatchObject({ code: "not_found" });
