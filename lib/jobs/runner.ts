@@ -71,12 +71,15 @@ export async function runJob(jobId: number): Promise<void> {
   }, HEARTBEAT_MS);
 
   let lastProgress = 0;
+  // Progress writes run in the background, one after another; the final outcome waits for the
+  // last of them, so a late progress write can never overwrite the final counts.
+  let progressWrites: Promise<unknown> = Promise.resolve();
   const progress = (p: ExportProgress) => {
     if (Date.now() - lastProgress < 1000) return;
     lastProgress = Date.now();
-    void db.job
-      .update({ where: { id: jobId }, data: { bytesRead: p.bytesRead, rowsRead: p.rowsRead, rowsExported: p.rowsExported, filesDone: p.filesDone } })
-      .catch(() => {});
+    progressWrites = progressWrites.then(() =>
+      db.job.update({ where: { id: jobId }, data: { bytesRead: p.bytesRead, rowsRead: p.rowsRead, rowsExported: p.rowsExported, filesDone: p.filesDone } }).catch(() => {}),
+    );
   };
 
   try {
@@ -112,6 +115,7 @@ export async function runJob(jobId: number): Promise<void> {
       },
     });
     const { counts } = result;
+    await progressWrites;
     await db.job.update({
       where: { id: jobId },
       data: {
@@ -138,6 +142,7 @@ export async function runJob(jobId: number): Promise<void> {
     const boss = await queue();
     await boss.send(QUEUES.pollFiles, { jobId, round: 1 }, { startAfter: 3 });
   } catch (error) {
+    await progressWrites;
     if (lost) return;
     const reason = controller.signal.aborted ? controller.signal.reason : null;
     if (reason instanceof Killed) {
