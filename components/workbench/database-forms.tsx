@@ -1,6 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { createDatabaseAction, deleteDatabaseAction, deleteTableAction } from "@/lib/workbench/actions";
+import type { Result } from "@/lib/errors";
 import { useAction } from "@/components/ui/use-action";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
@@ -33,38 +34,25 @@ export function CreateDatabaseForm() {
   );
 }
 
-export function DeleteDatabaseButton({ name }: { name: string }) {
-  const t = useTranslations("workbench");
+/** A delete button that asks first and shows the refusal, if any, beside it. */
+function ConfirmDeleteButton({ text, label, confirmText, call, done }: { text: string; label: string; confirmText: string; call: () => Promise<Result<unknown>>; done: string }) {
   const { pending, error, run } = useAction();
   return (
     <>
-      <Button
-        variant="danger"
-        disabled={pending}
-        aria-label={`${t("deleteDatabase")} ${name}`}
-        onClick={() => window.confirm(t("confirmDeleteDatabase", { name })) && run(() => deleteDatabaseAction({ name }), () => t("databaseDeleted", { name }))}
-      >
-        {t("deleteDatabase")}
+      <Button variant="danger" disabled={pending} aria-label={label} onClick={() => window.confirm(confirmText) && run(call, () => done)}>
+        {text}
       </Button>
       {error ? <Alert kind="error">{error.message}</Alert> : null}
     </>
   );
 }
 
+export function DeleteDatabaseButton({ name }: { name: string }) {
+  const t = useTranslations("workbench");
+  return <ConfirmDeleteButton text={t("deleteDatabase")} label={`${t("deleteDatabase")} ${name}`} confirmText={t("confirmDeleteDatabase", { name })} call={() => deleteDatabaseAction({ name })} done={t("databaseDeleted", { name })} />;
+}
+
 export function DeleteTableButton({ database, table }: { database: string; table: string }) {
   const t = useTranslations("workbench");
-  const { pending, error, run } = useAction();
-  return (
-    <>
-      <Button
-        variant="danger"
-        disabled={pending}
-        aria-label={`${t("deleteTable")} ${table}`}
-        onClick={() => window.confirm(t("confirmDeleteTable", { name: table })) && run(() => deleteTableAction({ database, table }), () => t("tableDeleted", { name: table }))}
-      >
-        {t("deleteTable")}
-      </Button>
-      {error ? <Alert kind="error">{error.message}</Alert> : null}
-    </>
-  );
+  return <ConfirmDeleteButton text={t("deleteTable")} label={`${t("deleteTable")} ${table}`} confirmText={t("confirmDeleteTable", { name: table })} call={() => deleteTableAction({ database, table })} done={t("tableDeleted", { name: table })} />;
 }

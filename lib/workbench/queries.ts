@@ -11,28 +11,17 @@ import { checkAdidColumns, type AdidCheck } from "@/lib/export/adid-check";
 import type { z } from "zod";
 import { getAuthenticationFor } from "@/lib/authentications/authentications";
 import type { saveQuerySchema } from "@/lib/workbench/schemas";
+import { scheduleRowSelect } from "@/lib/schedule/schedules";
 
+/** The saved query as the workbench shows it: the scheduler's row plus owner and run history. */
 export const savedQueryView = {
-  id: true,
-  name: true,
-  database: true,
-  sql: true,
-  ownerId: true,
+  ...scheduleRowSelect,
   owner: { select: { email: true } },
   createdAt: true,
   updatedAt: true,
   lastRunAt: true,
   lastRunRows: true,
   lastError: true,
-  exportAuthenticationId: true,
-  exportSettings: true,
-  scheduleCron: true,
-  scheduleTimezone: true,
-  scheduleDelaySeconds: true,
-  scheduleEnabled: true,
-  scheduleDisabledReason: true,
-  scheduleNextAt: true,
-  notifyOnSuccess: true,
 } as const satisfies Prisma.SavedQuerySelect;
 
 export type SavedQueryView = Prisma.SavedQueryGetPayload<{ select: typeof savedQueryView }>;
