@@ -184,16 +184,26 @@ describe("the worker's loop", () => {
   it("ticks then settles every interval until stopped", async () => {
     const id = await scheduled("looped", "*/5 * * * *");
     let clock = at(5);
-    const loop = startScheduler({ intervalMs: 20, clock: () => clock });
+    const first = startScheduler({ intervalMs: 20, clock: () => clock });
+    let run;
     try {
       for (let i = 0; i < 100 && (await db.scheduleRun.count({ where: { jobId: { not: null } } })) === 0; i++) await new Promise((r) => setTimeout(r, 20));
-      const run = await db.scheduleRun.findFirstOrThrow({ where: { savedQueryId: id } });
-      await db.job.update({ where: { id: run.jobId! }, data: { status: "success", finishedAt: new Date() } });
-      clock = at(6);
+      run = await db.scheduleRun.findFirstOrThrow({ where: { savedQueryId: id } });
+      expect(run.jobId).not.toBeNull();
+    } finally {
+      await first.stop();
+    }
+    // With the loop stopped, nothing settles; a later loop settles the finished job at its own clock.
+    clock = at(6);
+    await db.job.update({ where: { id: run.jobId! }, data: { status: "success", finishedAt: new Date() } });
+    await new Promise((r) => setTimeout(r, 60));
+    expect((await db.scheduleRun.findFirstOrThrow({ where: { id: run.id } })).settledAt).toBeNull();
+    const second = startScheduler({ intervalMs: 20, clock: () => clock });
+    try {
       for (let i = 0; i < 100 && !(await db.scheduleRun.findFirstOrThrow({ where: { id: run.id } })).settledAt; i++) await new Promise((r) => setTimeout(r, 20));
       expect((await db.scheduleRun.findFirstOrThrow({ where: { id: run.id } })).settledAt).toEqual(at(6));
     } finally {
-      await loop.stop();
+      await second.stop();
     }
     expect(await db.scheduleRun.count()).toBe(1);
   });
