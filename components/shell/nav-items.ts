@@ -25,7 +25,10 @@ export const NAV_SECTIONS: NavSection[] = [
       { key: "queries", href: "/workbench/queries" },
     ],
   },
+  { key: "audienceStudio", items: [{ key: "parentSegments", href: "/audiences" }] },
+  { key: "workflows", items: [{ key: "projects", href: "/workflows" }] },
   { key: "jobs", href: "/jobs", items: [] },
   { key: "outbox", href: "/outbox", items: [] },
+  { key: "account", items: [{ key: "apiKeys", href: "/account/api-keys" }] },
   { key: "admin", role: "admin", items: [{ key: "users", href: "/admin/users" }] },
 ];

@@ -174,6 +174,17 @@ describe("stream", () => {
     expect(await sandboxSessions()).toBe(0);
   });
 
+  it("binds parameters apart from the SQL text: a value is only ever a value", async () => {
+    const evil = "x' or '1'='1";
+    const rows: QueryRow[] = [];
+    for await (const row of engine.stream("select $1::text as v, count(*)::int as n from customers where adid = $1 or age > $2", { ...opts, params: [evil, 200] })) rows.push(row);
+    expect(rows).toEqual([[evil, "0"]]);
+    const preview = await engine.preview("select count(*)::int as n from customers where age between $1 and $2", { ...opts, params: [20, 39] });
+    expect(Number(preview.rows[0]![0])).toBeGreaterThan(0);
+    await expect(engine.copyOut("select $1::text", { ...opts, params: ["a"] })).rejects.toThrow(/cannot bind parameters/);
+    expect(await sandboxSessions()).toBe(0);
+  });
+
   it("errors are QueryErrors", async () => {
     const consume = async (sql: string, timeoutMs = 60_000) => {
       for await (const _ of engine.stream(sql, { ...opts, timeoutMs })) void _;

@@ -145,6 +145,7 @@ export class PostgresEngine implements QueryEngine {
   }
 
   async copyOut(sql: string, opts: QueryOptions): Promise<CopyOutResult> {
+    if (opts.params?.length) throw new QueryError("invalid_query", "COPY cannot bind parameters: stream a parameterised query instead.");
     const session = await this.open(sql, opts);
     let columns: ColumnInfo[];
     try {
@@ -285,7 +286,7 @@ export class PostgresEngine implements QueryEngine {
       if (!schema.rowCount) throw new QueryError("database_not_found", `Database ${database} does not exist.`);
       if (!schema.rows[0]!.usable) throw new QueryError("permission", `Not allowed in the workbench: database ${database} is not readable by queries.`);
       this.throwIfCancelled(session);
-      await client.query({ text: DECLARE_PREFIX + statement.text, queryMode: "extended" } as pg.QueryConfig);
+      await client.query({ text: DECLARE_PREFIX + statement.text, values: opts.params ?? [], queryMode: "extended" } as pg.QueryConfig);
       return session;
     } catch (error) {
       await session.close();

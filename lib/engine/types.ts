@@ -34,7 +34,15 @@ export interface QueryOptions {
   queryId?: string;
   /** Aborting cancels the query on the server. */
   signal?: AbortSignal;
+  /**
+   * Values for `$1`, `$2`… in the SQL, sent apart from it (bind parameters): how generated SQL
+   * (segments) carries user values without ever splicing them into the text. `copyOut` takes none
+   * (PostgreSQL's COPY cannot bind parameters); callers stream such queries instead.
+   */
+  params?: QueryParam[];
 }
+
+export type QueryParam = string | number | boolean | null;
 
 export interface StreamOptions extends QueryOptions {
   /** Called once with the result's columns, before the first row. */

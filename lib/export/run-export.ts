@@ -10,7 +10,8 @@ import path from "node:path";
 import { rm } from "node:fs/promises";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
-import { EXPORT_TIMEOUT_MS, queryEngine } from "@/lib/engine";
+import { EXPORT_TIMEOUT_MS, queryEngine, type QueryParam } from "@/lib/engine";
+import { exportRows } from "@/lib/engine/copy-text";
 import { checkAdidColumns } from "@/lib/export/adid-check";
 import { AdidEncoder, encodeAdids, type AdidCounts } from "@/lib/export/encoder";
 import { removeSpool, spoolChunks, type SpoolProgress } from "@/lib/export/chunker";
@@ -41,6 +42,8 @@ export interface ExportJob {
   jobId: number;
   database: string;
   query: string;
+  /** Bind parameters of generated SQL (segments); such a query streams instead of COPY. */
+  params?: QueryParam[];
   authenticationId: number;
   settings: ExportSettings;
   /** When the job's first attempt started: files created since are this job's own. */
@@ -106,8 +109,7 @@ export async function runExport(job: ExportJob): Promise<ExportResult> {
 
   // 2. The query, on the fastest read path, checked before any row is used.
   const engine = queryEngine();
-  if (!engine.copyOut) throw new AppError("internal", `The ${engine.name} engine cannot stream results for export`);
-  const { columns, stream } = await engine.copyOut(job.query, { database: job.database, timeoutMs: EXPORT_TIMEOUT_MS, signal: job.signal, queryId: `job-${job.jobId}` });
+  const { columns, stream } = await exportRows(engine, job.query, { database: job.database, timeoutMs: EXPORT_TIMEOUT_MS, signal: job.signal, queryId: `job-${job.jobId}`, params: job.params });
   const check = checkAdidColumns(columns);
   if (!check.ok) {
     stream.destroy();

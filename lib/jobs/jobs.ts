@@ -93,6 +93,9 @@ export async function issueJob(user: SessionUser, input: IssueJobInput, internal
         retryLimit: job.retryLimit,
         scheduledAt: job.scheduledAt,
         domainKey: job.domainKey,
+        queryParams: job.queryParams,
+        activationId: job.activationId,
+        segmentId: job.segmentId,
       },
       select: { id: true },
     });

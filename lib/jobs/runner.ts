@@ -9,7 +9,7 @@ import { db, Prisma } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { KakaoError } from "@/lib/kakao/http";
-import { QueryError } from "@/lib/engine";
+import { QueryError, type QueryParam } from "@/lib/engine";
 import { exportSettingsSchema } from "@/lib/export/settings";
 import { ConfigurationError, runExport, type ExportProgress } from "@/lib/export/run-export";
 import { ReconnectNeeded } from "@/lib/authentications/token-lifecycle";
@@ -90,6 +90,7 @@ export async function runJob(jobId: number): Promise<void> {
       jobId,
       database: job.database,
       query: job.query,
+      params: Array.isArray(job.queryParams) ? (job.queryParams as QueryParam[]) : undefined,
       authenticationId: job.authenticationId,
       settings,
       ownedSince: job.startedAt ?? now,

@@ -19,6 +19,11 @@ export const issueJobSchema = z
     retryLimit: z.coerce.number({ error: "must be an integer" }).int().min(0).max(10, "must be at most 10").default(0),
     scheduledAt: z.date().optional(),
     domainKey: z.string().min(1).max(200).optional(),
+    /** Bind parameters of generated SQL ($1…): internal callers only (activations). */
+    queryParams: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).max(10_000).optional(),
+    /** The Audience Studio activation and segment this run is for. */
+    activationId: z.number().int().positive().optional(),
+    segmentId: z.number().int().positive().optional(),
   })
   .superRefine((job, ctx) => {
     if (job.exportSettings && !job.authenticationId) ctx.addIssue({ code: "custom", path: ["authenticationId"], message: "is required to export (choose an authentication)" });
