@@ -56,11 +56,19 @@ export async function renameAuthentication(user: SessionUser, id: number, name: 
  */
 export async function findUsages(authenticationId: number): Promise<string[]> {
   const scheduled = await db.savedQuery.findMany({
-    where: { exportAuthenticationId: authenticationId, scheduleCron: { not: null }, NOT: { scheduleCron: "" } },
+    where: { exportAuthenticationId: authenticationId, scheduleCron: { not: null }, NOT: { scheduleCron: "" }, activation: { is: null } },
     select: { name: true },
     orderBy: { name: "asc" },
   });
-  return scheduled.map((q) => `the schedule of query "${q.name}"`);
+  const activations = await db.activation.findMany({
+    where: { authenticationId },
+    select: { name: true, segment: { select: { name: true } } },
+    orderBy: { name: "asc" },
+  });
+  return [
+    ...scheduled.map((q) => `the schedule of query "${q.name}"`),
+    ...activations.map((a) => `activation "${a.name}" of segment "${a.segment.name}"`),
+  ];
 }
 
 export async function deleteAuthentication(user: SessionUser, id: number): Promise<AuthenticationView> {

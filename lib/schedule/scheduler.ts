@@ -29,7 +29,7 @@ import { writeAudit } from "@/lib/audit/log";
 import type { SessionUser } from "@/lib/auth/access";
 import { CronError, nextRun, nextRuns, previousRun } from "@/lib/schedule/cron";
 import { DISABLE_AFTER_CONFIG_FAILURES, scheduleRowSelect, startRunJob, type RunToStart, type ScheduleRow } from "@/lib/schedule/schedules";
-import { notify } from "@/lib/notify/outbox";
+import { notify, type Recipient } from "@/lib/notify/outbox";
 import { formatScheduledTime, scheduleDisabled, scheduledJobFailed, scheduledJobSucceeded } from "@/lib/notify/templates";
 
 /** How often each worker ticks. */
@@ -255,7 +255,17 @@ export async function settle(now: Date, options: { limit?: number } = {}): Promi
       id: true,
       scheduledAt: true,
       job: { select: { id: true, status: true, errorKind: true, errorMessage: true, rowsExported: true, filesDone: true } },
-      savedQuery: { select: { id: true, name: true, ownerId: true, owner: { select: { email: true } }, scheduleTimezone: true, notifyOnSuccess: true } },
+      savedQuery: {
+        select: {
+          id: true,
+          name: true,
+          ownerId: true,
+          owner: { select: { email: true } },
+          scheduleTimezone: true,
+          notifyOnSuccess: true,
+          activation: { select: { notifyEmails: true, notifyOnFailure: true } },
+        },
+      },
     },
     orderBy: [{ scheduledAt: "asc" }, { id: "asc" }],
     take: options.limit ?? 500,
@@ -274,17 +284,42 @@ export async function settle(now: Date, options: { limit?: number } = {}): Promi
   return result;
 }
 
-type SettleQuery = { id: number; name: string; ownerId: string; owner: { email: string }; scheduleTimezone: string; notifyOnSuccess: boolean };
+type SettleQuery = {
+  id: number;
+  name: string;
+  ownerId: string;
+  owner: { email: string };
+  scheduleTimezone: string;
+  notifyOnSuccess: boolean;
+  activation: { notifyEmails: string[]; notifyOnFailure: boolean } | null;
+};
+
+/**
+ * Who hears about a run: the owner, plus an activation's notification recipients (on success when
+ * the activation asks for it — mirrored in notifyOnSuccess — and on failure when it asks for that).
+ */
+function recipients(query: SettleQuery, outcome: "success" | "failure"): Recipient[] {
+  const owner = { id: query.ownerId, email: query.owner.email };
+  const extra = query.activation && (outcome === "success" || query.activation.notifyOnFailure) ? query.activation.notifyEmails : [];
+  const seen = new Set([owner.email.toLowerCase()]);
+  const out: Recipient[] = [owner];
+  for (const email of extra) {
+    if (seen.has(email.toLowerCase())) continue;
+    seen.add(email.toLowerCase());
+    out.push({ id: query.ownerId, email });
+  }
+  return out;
+}
 type SettleJob = { id: number; status: string; errorKind: string | null; errorMessage: string | null; rowsExported: bigint; filesDone: number };
 
 async function settleOne(query: SettleQuery, scheduledAt: Date, job: SettleJob, result: SettleResult): Promise<void> {
-  const to = { id: query.ownerId, email: query.owner.email };
   const jobUrl = `${publicUrl()}/jobs/${job.id}`;
   if (job.status === "success") {
     result.succeeded++;
     await db.$executeRaw`update saved_queries set schedule_config_failures = 0 where id = ${query.id} and schedule_config_failures <> 0`;
     if (query.notifyOnSuccess) {
-      await notify(to, scheduledJobSucceeded({ queryName: query.name, jobId: job.id, scheduledAt, timeZone: query.scheduleTimezone, rowsExported: job.rowsExported, files: job.filesDone, jobUrl }));
+      const message = scheduledJobSucceeded({ queryName: query.name, jobId: job.id, scheduledAt, timeZone: query.scheduleTimezone, rowsExported: job.rowsExported, files: job.filesDone, jobUrl });
+      for (const to of recipients(query, "success")) await notify(to, message);
     }
     return;
   }
@@ -303,14 +338,12 @@ async function settleOne(query: SettleQuery, scheduledAt: Date, job: SettleJob, 
       disabled = await disableSchedule(query.id, reason, { failures: row.failures, jobId: job.id }, null);
     }
   }
-  await notify(
-    to,
-    scheduledJobFailed({ queryName: query.name, jobId: job.id, scheduledAt, timeZone: query.scheduleTimezone, errorMessage: job.errorMessage ?? "", errorKind: kind, jobUrl, configFailures: failures, disableAfter: DISABLE_AFTER_CONFIG_FAILURES, disabling: disabled }),
-  );
+  const failure = scheduledJobFailed({ queryName: query.name, jobId: job.id, scheduledAt, timeZone: query.scheduleTimezone, errorMessage: job.errorMessage ?? "", errorKind: kind, jobUrl, configFailures: failures, disableAfter: DISABLE_AFTER_CONFIG_FAILURES, disabling: disabled });
+  for (const to of recipients(query, "failure")) await notify(to, failure);
   if (disabled) {
     result.disabled.push(query.id);
     const row = await db.savedQuery.findUnique({ where: { id: query.id }, select: { scheduleDisabledReason: true } });
-    await notify(to, scheduleDisabled({ queryName: query.name, reason: row?.scheduleDisabledReason ?? "repeated configuration errors", queryUrl: `${publicUrl()}/workbench/queries/${query.id}` }));
+    await notify({ id: query.ownerId, email: query.owner.email }, scheduleDisabled({ queryName: query.name, reason: row?.scheduleDisabledReason ?? "repeated configuration errors", queryUrl: `${publicUrl()}/workbench/queries/${query.id}` }));
   }
 }
 

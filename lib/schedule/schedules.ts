@@ -24,6 +24,7 @@ import { writeAudit } from "@/lib/audit/log";
 import { appendLog, issueJob, type JobDetail, getJob } from "@/lib/jobs/jobs";
 import { describeCron, nextRun, validateCron } from "@/lib/schedule/cron";
 import { scheduleSchema, type ScheduleInput } from "@/lib/schedule/schemas";
+import type { QueryParam } from "@/lib/engine/types";
 
 /** Consecutive configuration failures after which the scheduler disables a schedule. */
 export const DISABLE_AFTER_CONFIG_FAILURES = 3;
@@ -44,6 +45,8 @@ export const scheduleRowSelect = {
   scheduleDisabledReason: true,
   scheduleNextAt: true,
   notifyOnSuccess: true,
+  sqlParams: true,
+  activation: { select: { id: true, segmentId: true } },
 } as const satisfies Prisma.SavedQuerySelect;
 
 export type ScheduleRow = Prisma.SavedQueryGetPayload<{ select: typeof scheduleRowSelect }>;
@@ -224,17 +227,23 @@ export interface RunToStart {
  * deleted…) the job is still recorded, as failed with a configuration error: the owner sees it in Jobs,
  * gets the failure notice with its link, and the failure counts toward auto-disable like any other.
  */
-export async function startRunJob(run: RunToStart, query: ScheduleRow, owner: SessionUser, logLines: { level: "info" | "warn"; message: string }[] = []): Promise<number> {
-  const domainKey = scheduleDomainKey(query.id, run.scheduledAt);
-  const input = {
+/** What a job of this saved query runs: its SQL (and bind parameters), export, and the activation it carries. */
+export function jobInputOf(query: ScheduleRow) {
+  return {
     database: query.database,
     query: query.sql,
     savedQueryId: query.id,
     authenticationId: query.exportAuthenticationId ?? undefined,
     exportSettings: (query.exportSettings ?? undefined) as never,
-    scheduledAt: run.scheduledAt,
-    domainKey,
+    queryParams: Array.isArray(query.sqlParams) ? (query.sqlParams as QueryParam[]) : undefined,
+    activationId: query.activation?.id,
+    segmentId: query.activation?.segmentId,
   };
+}
+
+export async function startRunJob(run: RunToStart, query: ScheduleRow, owner: SessionUser, logLines: { level: "info" | "warn"; message: string }[] = []): Promise<number> {
+  const domainKey = scheduleDomainKey(query.id, run.scheduledAt);
+  const input = { ...jobInputOf(query), scheduledAt: run.scheduledAt, domainKey };
   let jobId: number;
   try {
     jobId = (await issueJob(owner, input, { startAfter: run.runAt })).id;
@@ -255,14 +264,18 @@ export async function startRunJob(run: RunToStart, query: ScheduleRow, owner: Se
 async function recordRefusedJob(query: ScheduleRow, owner: SessionUser, run: RunToStart, domainKey: string | null, message: string): Promise<number> {
   const authenticationExists = query.exportAuthenticationId !== null && (await db.authentication.count({ where: { id: query.exportAuthenticationId } })) > 0;
   const now = new Date();
+  const input = jobInputOf(query);
   const job = await db.job.create({
     data: {
       ownerId: owner.id,
-      database: query.database,
-      query: query.sql,
-      savedQueryId: query.id,
+      database: input.database,
+      query: input.query,
+      savedQueryId: input.savedQueryId,
       authenticationId: authenticationExists ? query.exportAuthenticationId : null,
       exportSettings: (query.exportSettings ?? undefined) as Prisma.InputJsonValue | undefined,
+      queryParams: input.queryParams,
+      activationId: input.activationId,
+      segmentId: input.segmentId,
       scheduledAt: run.scheduledAt,
       domainKey,
       status: "error",
@@ -296,14 +309,14 @@ export async function runNow(user: SessionUser, savedQueryId: number, now = new 
     }
     try {
       // Interactive: a refusal (e.g. reconnect needed) is shown to the user, not recorded as a run.
-      jobId = (await issueJob(owner, { database: query.database, query: query.sql, savedQueryId: query.id, authenticationId: query.exportAuthenticationId ?? undefined, exportSettings: query.exportSettings as never, scheduledAt, domainKey: scheduleDomainKey(query.id, scheduledAt) })).id;
+      jobId = (await issueJob(owner, { ...jobInputOf(query), scheduledAt, domainKey: scheduleDomainKey(query.id, scheduledAt) })).id;
     } catch (error) {
       await db.scheduleRun.delete({ where: { id: run.id } }).catch(() => {});
       throw error;
     }
     await db.scheduleRun.update({ where: { id: run.id }, data: { jobId } });
   } else {
-    jobId = (await issueJob(owner, { database: query.database, query: query.sql, savedQueryId: query.id, authenticationId: query.exportAuthenticationId ?? undefined, exportSettings: query.exportSettings as never, scheduledAt })).id;
+    jobId = (await issueJob(owner, { ...jobInputOf(query), scheduledAt })).id;
   }
   await appendLog(jobId, "info", by);
   await writeAudit({ actorId: user.id, action: "schedule.run_now", targetType: "query", targetId: String(query.id), details: { name: query.name, jobId, scheduledAt: scheduledAt.toISOString(), countedAsScheduledRun: !!query.scheduleCron } });

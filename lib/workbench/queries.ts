@@ -26,12 +26,15 @@ export const savedQueryView = {
 
 export type SavedQueryView = Prisma.SavedQueryGetPayload<{ select: typeof savedQueryView }>;
 
+/** The workbench's queries: not the hidden carriers of Audience Studio activations (their SQL is generated). */
+const typedQueries = { activation: { is: null } } satisfies Prisma.SavedQueryWhereInput;
+
 export function listSavedQueries(user: SessionUser): Promise<SavedQueryView[]> {
-  return db.savedQuery.findMany({ where: user.role === "admin" ? {} : { ownerId: user.id }, select: savedQueryView, orderBy: { updatedAt: "desc" } });
+  return db.savedQuery.findMany({ where: { ...typedQueries, ...(user.role === "admin" ? {} : { ownerId: user.id }) }, select: savedQueryView, orderBy: { updatedAt: "desc" } });
 }
 
 export async function getSavedQuery(user: SessionUser, id: number): Promise<SavedQueryView> {
-  const found = await db.savedQuery.findUnique({ where: { id }, select: savedQueryView });
+  const found = await db.savedQuery.findFirst({ where: { id, ...typedQueries }, select: savedQueryView });
   assertCanUse(user, found?.ownerId, "Query");
   return found!;
 }
