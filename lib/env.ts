@@ -70,6 +70,14 @@ export const envSchema = z.object({
   /** SMTP server for notifications (smtp://user:pass@host:587). Unset: messages stay in the Outbox. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
   SMTP_FROM: z.string().min(3).default("Kakao Moment Export Hub <no-reply@localhost>"),
+  /** Made the admin's API key at start (for automation); `Authorization: TD1 <key>` then acts as the admin. */
+  SEED_API_KEY: z
+    .string()
+    .regex(/^[\x21-\x7e]{20,200}$/, "must be 20-200 printable characters without spaces")
+    .optional(),
+  /** The v3 API's rate limit: at most API_RATE_LIMIT requests per key in each window of API_RATE_WINDOW_SECONDS. */
+  API_RATE_LIMIT: z.coerce.number({ error: "must be a number of requests" }).int().min(1).default(600),
+  API_RATE_WINDOW_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(1).max(86_400).default(60),
   /** Static egress addresses shown for allow-lists, as JSON: {"Region name": ["203.0.113.10", …]}. */
   EGRESS_IPS: z
     .string()
@@ -101,7 +109,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const issue = result.error.issues[0];
   const name = String(issue.path[0] ?? "environment");
   const raw = cleaned[name];
-  const shown = raw === undefined ? "" : ` (got "${name.includes("URL") ? redactUrl(raw) : raw}")`;
+  // Secrets (keys, passwords) are never echoed, not even in a start-up error.
+  const secret = /KEY|SECRET|PASSWORD/.test(name);
+  const shown = raw === undefined || secret ? "" : ` (got "${name.includes("URL") ? redactUrl(raw) : raw}")`;
   throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
 }
 

@@ -2,15 +2,16 @@ import "server-only";
 /**
  * The one place that decides who is calling and what they may do. Pages call requireUser(),
  * server actions are built with defineAction(), route handlers are wrapped with defineRoute();
- * all three use the same user lookup, role rule and ownership rule.
+ * all three use the same user lookup, role rule and ownership rule. Route handlers also accept
+ * `Authorization: TD1 <api key>`, which acts as the key's user (lib/api-keys/keys.ts).
  */
 import { cache } from "react";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import type { z } from "zod";
 import { db, type Role } from "@/lib/db";
-import { auth, clientAddress } from "@/lib/auth/config";
-import { AppError, httpStatus, toErrorValue, type Result } from "@/lib/errors";
+import { AppError, httpStatus, toErrorValue, type ErrorValue, type Result } from "@/lib/errors";
+import { authenticateApiKey, keyFromAuthorization, RateLimited } from "@/lib/api-keys/keys";
 import { runAction, type AuditOf } from "@/lib/auth/run-action";
 import { hasRole, type SessionUser } from "@/lib/auth/access";
 
@@ -18,6 +19,8 @@ export { assertCanUse, hasRole, type SessionUser } from "@/lib/auth/access";
 
 /** The signed-in, enabled user of this request, or null. Disabled users lose access at once. */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
+  // Loaded on first use, so route handlers import without next-auth (the v3 API's HTTP tests run them outside Next).
+  const { auth } = await import("@/lib/auth/config");
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
@@ -35,6 +38,7 @@ export async function requireUser(role?: Role): Promise<SessionUser> {
 }
 
 async function callerAddress(): Promise<string> {
+  const { clientAddress } = await import("@/lib/auth/config");
   return clientAddress(await headers());
 }
 
@@ -53,23 +57,38 @@ export function defineAction<S extends z.ZodType, T>(
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 /**
- * Wrap a route handler: the same user lookup and role rule; errors become JSON with a code.
+ * Wrap a route handler: the same user lookup and role rule; errors become JSON `{error, message}`.
+ * `Authorization: TD1 <key>` authenticates as the key's user (401 unknown/revoked, 403 disabled user,
+ * 429 over the key's rate limit). Without it, the session cookie is used, unless `auth: "api-key"`
+ * (the v3 API): such routes take keys only, so a browser's cookies can never drive them (no CSRF).
  * `browser: true` routes (navigated to, not fetched) send a visitor without a session to sign-in.
+ * `status` may map an error to another HTTP status (the v3 API's 422 for invalid input).
  */
 export function defineRoute(
-  options: { role?: Role; browser?: boolean },
+  options: { role?: Role; browser?: boolean; auth?: "session" | "api-key"; status?: (error: unknown, value: ErrorValue) => number },
   handler: (request: Request, user: SessionUser, context: RouteContext) => Promise<Response>,
 ) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
     try {
-      const user = await currentUser();
+      const key = keyFromAuthorization(request.headers.get("authorization"));
+      const user = key ? await authenticateApiKey(key) : options.auth === "api-key" ? null : await currentUser();
       if (!user && options.browser) return new Response(null, { status: 303, headers: { location: "/sign-in" } });
+      if (!user && options.auth === "api-key") throw new AppError("unauthenticated", "Send an API key: Authorization: TD1 <key>.");
       if (!user) throw new AppError("unauthenticated", "Sign in first.");
       if (!hasRole(user, options.role)) throw new AppError("forbidden", "You do not have permission to do this.");
       return await handler(request, user, context);
     } catch (error) {
       const value = toErrorValue(error);
-      return Response.json({ error: value.code, message: value.message }, { status: httpStatus(value.code) });
+      const headers: Record<string, string> = { "cache-control": "no-store" };
+      if (error instanceof RateLimited) headers["retry-after"] = String(error.retryAfterSeconds);
+      const status = options.status?.(error, value) ?? httpStatus(value.code);
+      return Response.json({ error: value.code, message: value.message, ...errorDetails(error) }, { status, headers });
     }
   };
+}
+
+/** Extra fields an AppError may carry for API clients (`responseFields`, e.g. a reused domain_key's `conflicts_with`). */
+function errorDetails(error: unknown): Record<string, unknown> {
+  const fields = error instanceof AppError ? (error as AppError & { responseFields?: unknown }).responseFields : undefined;
+  return fields && typeof fields === "object" ? (fields as Record<string, unknown>) : {};
 }

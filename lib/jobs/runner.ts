@@ -1,7 +1,8 @@
 /**
  * Running a job in a worker: claim it (only one worker can), keep a heartbeat lease while it
  * runs (a kill request is seen through the same beat), run the export, record the outcome with
- * a reason a user can act on. A worker that dies leaves a stale lease: reapOrphans() puts such
+ * a reason a user can act on. A job with export settings runs the export; a query-only job stores
+ * its rows (lib/jobs/results.ts) for `/v3/job/result`. A worker that dies leaves a stale lease: reapOrphans() puts such
  * jobs back in the queue, and the export resumes idempotently (no duplicate, no lost file).
  */
 import os from "node:os";
@@ -14,6 +15,7 @@ import { exportSettingsSchema } from "@/lib/export/settings";
 import { ConfigurationError, runExport, type ExportProgress } from "@/lib/export/run-export";
 import { ReconnectNeeded } from "@/lib/authentications/token-lifecycle";
 import { appendLog, enqueue } from "@/lib/jobs/jobs";
+import { storeQueryResult } from "@/lib/jobs/results";
 import { QUEUES, queue } from "@/lib/jobs/queue";
 
 export const HEARTBEAT_MS = 2_000;
@@ -83,7 +85,33 @@ export async function runJob(jobId: number): Promise<void> {
   };
 
   try {
-    if (!job.exportSettings || !job.authenticationId) throw new ConfigurationError("This job has no export settings (query-only jobs are not supported yet)");
+    if (!job.exportSettings || !job.authenticationId) {
+      // Query only: the rows are stored for /v3/job/result (lib/jobs/results.ts).
+      const stored = await storeQueryResult({
+        jobId,
+        database: job.database,
+        query: job.query,
+        params: Array.isArray(job.queryParams) ? (job.queryParams as QueryParam[]) : undefined,
+        signal: controller.signal,
+        onProgress: ({ rows, bytes }) => progress({ bytesRead: bytes, rowsRead: rows, rowsExported: 0, bytesSpooled: 0, filesDone: 0 }),
+      });
+      await progressWrites;
+      await db.job.update({
+        where: { id: jobId },
+        data: {
+          status: "success",
+          finishedAt: new Date(),
+          heartbeatAt: null,
+          resultColumns: stored.columns as unknown as Prisma.InputJsonValue,
+          rowsRead: stored.rows,
+          bytesRead: stored.bytes,
+          resultPath: stored.path,
+          resultBytes: stored.bytes,
+        },
+      });
+      await appendLog(jobId, "info", `Success: ${stored.rows} rows (${stored.bytes} bytes) stored as the job's result`);
+      return;
+    }
     const settings = exportSettingsSchema.parse(job.exportSettings);
     const previous = new Map(job.files.filter((f) => f.kakaoId !== null).map((f) => [f.index, { id: Number(f.kakaoId), sha256: f.sha256 }]));
     const result = await runExport({
