@@ -27,3 +27,27 @@ export async function expectedSha256(sql: string): Promise<{ sha256: string; lin
 export async function emulatorFiles(emulatorURL: string): Promise<{ name: string; sha256: string; lines: number; adAccountId: number }[]> {
   return (await (await fetch(`${emulatorURL}/__emulator/state`)).json()).files;
 }
+
+/** Rows of a query on the e2e server's warehouse. */
+export async function warehouseRows<T extends object>(sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: warehouseUrl() });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** The lines of a customer file the emulator holds (read through its test-control endpoint). */
+export async function emulatorFileLines(emulatorURL: string, name: string): Promise<string[]> {
+  const files = (await (await fetch(`${emulatorURL}/__emulator/state`)).json()).files as { id: number; name: string }[];
+  const file = files.find((f) => f.name === name);
+  if (!file) throw new Error(`the emulator has no file named ${name}`);
+  return (await (await fetch(`${emulatorURL}/__emulator/files/${file.id}/content`)).text()).split("\n").filter(Boolean);
+}
+
+/** The SPEC's rule for which values are ADIDs: trimmed, a UUID, not all zeros. */
+export function validAdids(values: (string | null)[]): string[] {
+  return values.map((v) => (v ?? "").trim()).filter((v) => UUID.test(v) && v !== "00000000-0000-0000-0000-000000000000");
+}

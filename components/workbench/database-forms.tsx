@@ -6,6 +6,7 @@ import { useAction } from "@/components/ui/use-action";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
+import { ConfirmDeleteButton } from "@/components/ui/confirm-delete-button";
 
 export function CreateDatabaseForm() {
   const t = useTranslations("workbench");
@@ -31,19 +32,6 @@ export function CreateDatabaseForm() {
         {notice ? <Alert kind="success">{notice}</Alert> : null}
       </div>
     </form>
-  );
-}
-
-/** A delete button that asks first and shows the refusal, if any, beside it. */
-function ConfirmDeleteButton({ text, label, confirmText, call, done }: { text: string; label: string; confirmText: string; call: () => Promise<Result<unknown>>; done: string }) {
-  const { pending, error, run } = useAction();
-  return (
-    <>
-      <Button variant="danger" disabled={pending} aria-label={label} onClick={() => window.confirm(confirmText) && run(call, () => done)}>
-        {text}
-      </Button>
-      {error ? <Alert kind="error">{error.message}</Alert> : null}
-    </>
   );
 }
 

@@ -203,6 +203,9 @@ export interface MappingPreview {
   rows: QueryRow[];
   adidCheck: AdidCheck;
   sql: string;
+  totalRows: null;
+  truncated: boolean;
+  elapsedMs: number;
 }
 
 /** The first rows of the mapped output and the Kakao adid check, before Create. */
@@ -212,7 +215,7 @@ export async function previewMapping(user: SessionUser, input: z.input<typeof ma
   const segment = await getSegment(user, parsed.data.segmentId);
   const query = compiled(segment, parsed.data.mapping);
   const result = await queryEngine().preview(query.sql, { database: segment.parent.database, timeoutMs: PREVIEW_TIMEOUT_MS, params: query.params, limitRows: 10, countTotal: false });
-  return { columns: result.columns, rows: result.rows, adidCheck: checkAdidColumns(result.columns), sql: query.sql };
+  return { columns: result.columns, rows: result.rows, adidCheck: checkAdidColumns(result.columns), sql: query.sql, totalRows: null, truncated: result.truncated, elapsedMs: result.elapsedMs };
 }
 
 /**

@@ -5,6 +5,7 @@
  * run exports what the segment now says.
  */
 import { db, Prisma } from "@/lib/db";
+import type { JobStatus } from "@/lib/jobs/views";
 import { AppError, fromZodIssues } from "@/lib/errors";
 import { assertCanUse, type SessionUser } from "@/lib/auth/access";
 import { PREVIEW_TIMEOUT_MS, queryEngine, type PreviewResult } from "@/lib/engine";
@@ -171,7 +172,7 @@ export interface ActivationRun {
   jobId: number;
   activationId: number | null;
   activationName: string | null;
-  status: string;
+  status: JobStatus;
   createdAt: Date;
   finishedAt: Date | null;
   scheduledAt: Date | null;

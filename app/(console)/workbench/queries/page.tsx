@@ -2,16 +2,8 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { requireUser } from "@/lib/auth/guard";
 import { listSavedQueries } from "@/lib/workbench/queries";
-import { exportSettingsSchema } from "@/lib/export/settings";
+import { exportTargetLabel } from "@/lib/export/view";
 import { DataTable } from "@/components/ui/table";
-
-/** "Kakao Moment · Register “name” (27429)" for a saved export, else null. */
-function exportTarget(settings: unknown): string | null {
-  const parsed = exportSettingsSchema.safeParse(settings);
-  if (!parsed.success) return null;
-  const { mode, file_name, ad_account_id } = parsed.data;
-  return `Kakao Moment · ${mode === "register" ? "Register" : "Edit"} “${file_name}” (${ad_account_id})`;
-}
 
 export default async function QueriesPage() {
   const user = await requireUser();
@@ -59,7 +51,7 @@ export default async function QueriesPage() {
                     t("none")
                   )}
                 </td>
-                <td className="px-3 py-2">{exportTarget(q.exportSettings) ?? t("none")}</td>
+                <td className="px-3 py-2">{exportTargetLabel(q.exportSettings) ?? t("none")}</td>
                 <td className="px-3 py-2">{format.dateTime(q.updatedAt, { dateStyle: "medium", timeStyle: "short" })}</td>
               </tr>
             ))}
