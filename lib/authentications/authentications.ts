@@ -3,6 +3,7 @@ import { db, Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { assertCanUse, type SessionUser } from "@/lib/auth/access";
 import type { AdAccountSummary } from "@/lib/authentications/schemas";
+import { projectsUsingAuthentication } from "@/lib/workflows/projects";
 
 /** What the browser may see of an authentication: never a token. */
 export const authenticationView = {
@@ -65,9 +66,12 @@ export async function findUsages(authenticationId: number): Promise<string[]> {
     select: { name: true, segment: { select: { name: true } } },
     orderBy: { name: "asc" },
   });
+  const authentication = await db.authentication.findUnique({ where: { id: authenticationId }, select: { ownerId: true, name: true } });
+  const workflowProjects = authentication ? await projectsUsingAuthentication(authentication.ownerId, authentication.name) : [];
   return [
     ...scheduled.map((q) => `the schedule of query "${q.name}"`),
     ...activations.map((a) => `activation "${a.name}" of segment "${a.segment.name}"`),
+    ...workflowProjects.map((name) => `workflow project "${name}" (result_connection)`),
   ];
 }
 

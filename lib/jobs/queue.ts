@@ -15,6 +15,8 @@ export const QUEUES = {
   runJob: "job.run",
   /** Poll Kakao's processing status of a job's customer files: { jobId, round }. */
   pollFiles: "job.poll-files",
+  /** Advance a workflow attempt one step: { attemptId, token } (lib/workflows/runner.ts). */
+  advanceWorkflow: "workflow.advance",
 } as const;
 
 let boss: PgBoss | undefined;

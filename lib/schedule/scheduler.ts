@@ -31,6 +31,7 @@ import { CronError, nextRun, nextRuns, previousRun } from "@/lib/schedule/cron";
 import { DISABLE_AFTER_CONFIG_FAILURES, scheduleRowSelect, startRunJob, type RunToStart, type ScheduleRow } from "@/lib/schedule/schedules";
 import { notify, type Recipient } from "@/lib/notify/outbox";
 import { formatScheduledTime, scheduleDisabled, scheduledJobFailed, scheduledJobSucceeded } from "@/lib/notify/templates";
+import { tickWorkflows } from "@/lib/workflows/tick";
 
 /** How often each worker ticks. */
 export const SCHEDULER_INTERVAL_MS = 10_000;
@@ -399,6 +400,8 @@ export function startScheduler(options: { intervalMs?: number; clock?: () => Dat
     try {
       const ticked = await tick(clock());
       if (ticked.started.length) console.log(`[scheduler] started ${ticked.started.length} scheduled job(s): ${ticked.started.map((s) => s.jobId).join(", ")}`);
+      const workflows = await tickWorkflows(clock());
+      if (workflows.started.length) console.log(`[scheduler] started ${workflows.started.length} scheduled workflow session(s): attempts ${workflows.started.map((s) => s.attemptId).join(", ")}`);
       const settled = await settle(clock());
       if (settled.disabled.length) console.log(`[scheduler] disabled schedule(s) of quer${settled.disabled.length === 1 ? "y" : "ies"} ${settled.disabled.join(", ")} after repeated configuration errors`);
     } catch (error) {

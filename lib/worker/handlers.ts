@@ -3,6 +3,7 @@ import type PgBoss from "pg-boss";
 import { QUEUES } from "@/lib/jobs/queue";
 import { runJob } from "@/lib/jobs/runner";
 import { pollJobFiles } from "@/lib/jobs/poll-files";
+import { wake } from "@/lib/workflows/runner";
 
 /** Exports run this many at a time per worker process (each streams; memory stays flat). */
 export const EXPORT_CONCURRENCY = 2;
@@ -19,4 +20,10 @@ export async function registerHandlers(boss: PgBoss): Promise<void> {
   await boss.work<{ jobId: number; round: number }>(QUEUES.pollFiles, { pollingIntervalSeconds: 2 }, async ([job]) => {
     await pollJobFiles(job.data.jobId, job.data.round);
   });
+  // Workflow attempts advance in short steps (they never wait on a job inside a handler).
+  for (let i = 0; i < 2; i++) {
+    await boss.work<{ attemptId: number; token: string }>(QUEUES.advanceWorkflow, { pollingIntervalSeconds: 1 }, async ([job]) => {
+      await wake(job.data.attemptId, job.data.token);
+    });
+  }
 }

@@ -66,7 +66,7 @@ export interface WorkflowDef {
 }
 
 export const TD_PARAMS = ["database", "engine", "priority", "job_retry", "result_connection", "result_settings"] as const;
-const TD_TASK_KEYS = new Set<string>(["td>", "query", ...TD_PARAMS, "_export", "_retry", "_error"]);
+const TD_TASK_KEYS = new Set<string>(["td>", "query", ...TD_PARAMS, "_export", "_retry"]);
 const GROUP_KEYS = new Set(["_export", "_retry", "_error"]);
 const TOP_KEYS = new Set(["timezone", "schedule", "_export", "_retry", "_error"]);
 export const ENGINES = ["presto", "trino", "hive"] as const;
@@ -203,8 +203,10 @@ function parseTask(name: string, parentFullName: string, value: YamlNode | null,
     } else if (k === "_export") {
       // parsed above
     } else if (k === "_retry") task.retry = parseRetry(v, c, `${name}._retry`);
-    else if (k === "_error") task.error = parseTask("^error", fullName, v, scope, c, node);
-    else if (task.kind === "td" && TD_TASK_KEYS.has(k)) {
+    else if (k === "_error") {
+      if (task.kind === "td") c.add(node, k, `_error: is supported on groups of +tasks and at the top level, not on a td> task (${name})`);
+      else task.error = parseTask("^error", fullName, v, scope, c, node);
+    } else if (task.kind === "td" && TD_TASK_KEYS.has(k)) {
       task.td!.params[k] = plain(v);
       task.td!.lines[k] = c.lineOf(node);
     } else {
