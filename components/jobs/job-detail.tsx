@@ -158,6 +158,13 @@ function Summary({ job }: { job: JobView }) {
           <When iso={job.scheduledAt} />
         </Field>
       ) : null}
+      {job.activation && job.segmentId ? (
+        <Field label={t("fieldActivation")}>
+          <Link href={`/audiences/segments/${job.segmentId}`} className="underline">
+            {job.activation.name}
+          </Link>
+        </Field>
+      ) : null}
       {job.savedQueryId ? (
         <Field label={t("fieldSavedQuery")}>
           <Link href={`/workbench/queries/${job.savedQueryId}`} className="underline">

@@ -23,6 +23,8 @@ export const jobSummary = {
   authentication: { select: { name: true } },
   exportSettings: true,
   savedQueryId: true,
+  activation: { select: { id: true, name: true } },
+  segmentId: true,
   scheduledAt: true,
   createdAt: true,
   startedAt: true,

@@ -26,6 +26,9 @@ export interface JobSummaryView {
   /** Kakao Moment export settings (Treasure Data spellings); null for a query-only job. */
   exportSettings: ExportSettings | null;
   savedQueryId: number | null;
+  /** The Audience Studio activation (and segment) that produced the job, if one did. */
+  activation: { id: number; name: string } | null;
+  segmentId: number | null;
   scheduledAt: string | null;
   createdAt: string;
   startedAt: string | null;
@@ -130,7 +133,9 @@ export function toJobSummaryView(job: JobSummary, now: Date = new Date()): JobSu
     authenticationId: job.authenticationId,
     authenticationName: job.authentication?.name ?? null,
     exportSettings: exportSettings(job.exportSettings),
-    savedQueryId: job.savedQueryId,
+    savedQueryId: job.activation ? null : job.savedQueryId,
+    activation: job.activation,
+    segmentId: job.segmentId,
     scheduledAt: iso(job.scheduledAt),
     createdAt: job.createdAt.toISOString(),
     startedAt: iso(job.startedAt),
