@@ -330,11 +330,17 @@ class ChunkWriter {
 
   /** Everything written, the file closed; returns the SHA-256. */
   async finish(): Promise<string> {
-    await this.flush();
-    for (let i = 0; i < this.inflight.length; i++) {
-      const op = this.inflight[i];
-      this.inflight[i] = null;
-      if (op) await op;
+    try {
+      await this.flush();
+      for (let i = 0; i < this.inflight.length; i++) {
+        const op = this.inflight[i];
+        this.inflight[i] = null;
+        if (op) await op;
+      }
+    } catch (error) {
+      // A failed write (e.g. a full disk) surfacing here: the file is still open, close it.
+      await this.abort();
+      throw error;
     }
     await this.file.close();
     return this.hasher.digest();

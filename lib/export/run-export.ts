@@ -13,12 +13,13 @@ import { env } from "@/lib/env";
 import { EXPORT_TIMEOUT_MS, queryEngine, type QueryParam } from "@/lib/engine";
 import { exportRows } from "@/lib/engine/copy-text";
 import { checkAdidColumns } from "@/lib/export/adid-check";
-import { AdidEncoder, encodeAdids, type AdidCounts } from "@/lib/export/encoder";
+import { ADID_LINE_BYTES, AdidEncoder, encodeAdids, type AdidCounts } from "@/lib/export/encoder";
 import { removeSpool, spoolChunks, type SpoolProgress } from "@/lib/export/chunker";
 import { assertChunkNameFits } from "@/lib/export/naming";
 import type { ExportSettings } from "@/lib/export/settings";
 import { withAccessToken } from "@/lib/authentications/token-lifecycle";
 import { assertNamesFree, assertRoomFor, findFileForEdit, listCustomerFiles, uploadChunkIdempotent, type UploadedChunk, type WithToken } from "@/lib/kakao/customer-files";
+import { MAX_FILE_BYTES } from "@/lib/kakao/limits";
 import { sharedWriteLimiter } from "@/lib/kakao/rate-limit";
 import { withRetries, type RetryOptions } from "@/lib/kakao/retry";
 
@@ -66,6 +67,15 @@ export interface ExportResult {
   files: number;
   rowsLeftOut: number;
   columns: { name: string; type: string }[];
+}
+
+/**
+ * The largest customer file: Kakao's 200 MB. Fault tests (worker kill loops, Kakao faults) lower it
+ * with EXPORT_TEST_MAX_FILE_BYTES so a 3-file export takes seconds; honoured only under NODE_ENV=test.
+ */
+export function maxFileBytes(): number {
+  const override = process.env.NODE_ENV === "test" ? Number(process.env.EXPORT_TEST_MAX_FILE_BYTES) : NaN;
+  return Number.isInteger(override) && override >= ADID_LINE_BYTES ? Math.min(override, MAX_FILE_BYTES) : MAX_FILE_BYTES;
 }
 
 export function spoolDirFor(jobId: number): string {
@@ -129,6 +139,7 @@ export async function runExport(job: ExportJob): Promise<ExportResult> {
     job.onProgress({ bytesRead: encoder.bytesIn, rowsRead: encoder.counts.rowsRead, rowsExported: encoder.counts.rowsExported, bytesSpooled: spooled.bytes, filesDone });
   const spool = spoolChunks(encodeAdids(stream, encoder), {
     dir,
+    maxBytes: maxFileBytes(),
     maxChunks: edit ? 1 : undefined,
     overflow: edit && settings.action === "send_first_200mb" ? "truncate" : "fail",
     signal: job.signal,

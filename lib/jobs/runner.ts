@@ -190,6 +190,7 @@ export async function runJob(jobId: number): Promise<void> {
         : { status: "error", finishedAt: new Date(), heartbeatAt: null, errorKind: kind, errorMessage: message.slice(0, 2000) },
     });
     await appendLog(jobId, "error", `${kind === "configuration" ? "Configuration error" : "Error"}: ${message}`);
+    if (job.exportSettings) await logUploadedSoFar(jobId, retryAutomatically);
     if (retryAutomatically) {
       await appendLog(jobId, "info", `Retrying automatically (retry_limit ${job.retryLimit})`);
       await enqueue(jobId, job.priority);
@@ -197,6 +198,21 @@ export async function runJob(jobId: number): Promise<void> {
   } finally {
     clearInterval(beat);
   }
+}
+
+/**
+ * After a failed export: which customer files are on Kakao already (whole, recorded with their
+ * SHA-256) and that the rest was not sent, so a partial upload is never left unexplained.
+ */
+async function logUploadedSoFar(jobId: number, retrying: boolean): Promise<void> {
+  const files = await db.jobFile.findMany({ where: { jobId, kakaoId: { not: null } }, orderBy: { index: "asc" }, select: { name: true, kakaoId: true } });
+  if (!files.length) return;
+  const list = files.map((f) => `"${f.name}" (id ${f.kakaoId})`).join(", ");
+  await appendLog(
+    jobId,
+    "warn",
+    `${files.length} of this job's customer files ${files.length === 1 ? "is" : "are"} on Kakao: ${list}; nothing else was uploaded. ${retrying ? "The automatic retry reuses them" : "Retrying the job reuses them"} and uploads the rest.`,
+  );
 }
 
 /** Jobs whose worker stopped beating: back to the queue to resume (or failed after too many). */
