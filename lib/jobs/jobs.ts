@@ -106,13 +106,31 @@ export async function issueJob(user: SessionUser, input: IssueJobInput, internal
     throw error;
   }
   await enqueue(created.id, job.priority, internal.startAfter);
-  await appendLog(created.id, "info", `Queued by ${user.email}${job.exportSettings ? ` for export to Kakao Moment (${job.exportSettings.mode} "${job.exportSettings.file_name}")` : ""}`);
+  await appendLog(created.id, "info", queuedLogLine(user.email, job.exportSettings));
   return getJob(user, created.id);
+}
+
+/** The queue entry of a job run: TD priority -2…2 → pg-boss 0…4; the runner retries, not pg-boss. */
+function queueEntry(jobId: number, priority: number, startAfter?: Date) {
+  return { name: QUEUES.runJob, data: { jobId }, priority: priority + 2, expireInSeconds: 23 * 3600, retryLimit: 0, ...(startAfter ? { startAfter } : {}) };
 }
 
 export async function enqueue(jobId: number, priority = 0, startAfter?: Date): Promise<void> {
   const boss = await queue();
-  await boss.send(QUEUES.runJob, { jobId }, { priority: priority + 2, expireInHours: 23, retryLimit: 0, ...(startAfter ? { startAfter } : {}) });
+  const { name, data, ...options } = queueEntry(jobId, priority, startAfter);
+  await boss.send(name, data, options);
+}
+
+/** Queue many job runs in one statement (the scheduler's batch start). */
+export async function enqueueMany(jobs: { jobId: number; priority?: number; startAfter?: Date }[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const boss = await queue();
+  await boss.insert(jobs.map((j) => queueEntry(j.jobId, j.priority ?? 0, j.startAfter)));
+}
+
+/** The first log line of a job, as issueJob writes it. */
+export function queuedLogLine(by: string, exportSettings: { mode: string; file_name: string } | undefined | null): string {
+  return `Queued by ${by}${exportSettings ? ` for export to Kakao Moment (${exportSettings.mode} "${exportSettings.file_name}")` : ""}`;
 }
 
 export async function getJob(user: SessionUser, id: number): Promise<JobDetail> {

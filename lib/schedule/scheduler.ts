@@ -28,7 +28,7 @@ import { publicUrl } from "@/lib/env";
 import { writeAudit } from "@/lib/audit/log";
 import type { SessionUser } from "@/lib/auth/access";
 import { CronError, nextRun, nextRuns, previousRun } from "@/lib/schedule/cron";
-import { DISABLE_AFTER_CONFIG_FAILURES, scheduleRowSelect, startRunJob, type RunToStart, type ScheduleRow } from "@/lib/schedule/schedules";
+import { DISABLE_AFTER_CONFIG_FAILURES, scheduleRowSelect, startRunJob, startRunJobs, type RunStart, type RunToStart, type ScheduleRow } from "@/lib/schedule/schedules";
 import { notify, type Recipient } from "@/lib/notify/outbox";
 import { formatScheduledTime, scheduleDisabled, scheduledJobFailed, scheduledJobSucceeded } from "@/lib/notify/templates";
 import { tickWorkflows } from "@/lib/workflows/tick";
@@ -182,15 +182,22 @@ async function tickBatch(rows: DueRow[], now: Date, result: TickResult): Promise
   const owners = new Map<string, SessionUser>(
     (await db.user.findMany({ where: { id: { in: [...new Set([...queries.values()].map((q) => q.ownerId))] } }, select: { id: true, email: true, name: true, role: true } })).map((u) => [u.id, u]),
   );
-  await inPool(claimed, 4, async (run) => {
+  const starts: RunStart[] = [];
+  for (const run of claimed) {
     const query = queries.get(run.savedQueryId);
     const owner = query && owners.get(query.ownerId);
-    if (!query || !owner) return; // deleted meanwhile (the run went with it)
+    if (!query || !owner) continue; // deleted meanwhile (the run went with it)
+    starts.push({ run, query, owner, logLines: runLogLines(run, query, planById.get(run.savedQueryId)) });
+  }
+  const jobIds = await startRunJobs(starts);
+  result.errors += starts.length - jobIds.size;
+  for (const { run, query } of starts) {
+    const jobId = jobIds.get(run.id);
+    if (jobId === undefined) continue;
     const plan = planById.get(run.savedQueryId)!;
-    try {
-      const jobId = await startRunJob(run, query, owner, runLogLines(run, query, plan));
-      result.started.push({ savedQueryId: run.savedQueryId, scheduledAt: run.scheduledAt, runAt: run.runAt, jobId, skipped: plan.skipped?.count ?? 0 });
-      if (plan.skipped) {
+    result.started.push({ savedQueryId: run.savedQueryId, scheduledAt: run.scheduledAt, runAt: run.runAt, jobId, skipped: plan.skipped?.count ?? 0 });
+    if (plan.skipped) {
+      try {
         await writeAudit({
           actorId: null,
           action: "schedule.catch_up",
@@ -198,13 +205,11 @@ async function tickBatch(rows: DueRow[], now: Date, result: TickResult): Promise
           targetId: String(query.id),
           details: { name: query.name, ran: run.scheduledAt.toISOString(), jobId, skipped: plan.skipped.count, skippedMore: plan.skipped.capped, firstSkipped: plan.skipped.first.toISOString(), lastSkipped: plan.skipped.last.toISOString() },
         });
+      } catch (error) {
+        console.error(`[scheduler] could not audit the catch-up of query ${query.id}: ${error instanceof Error ? error.message : error}`);
       }
-    } catch (error) {
-      // The run stays without a job; settle() revives it after ORPHAN_GRACE_MS.
-      result.errors++;
-      console.error(`[scheduler] could not start the run of query ${run.savedQueryId} for ${run.scheduledAt.toISOString()}: ${error instanceof Error ? error.message : error}`);
     }
-  });
+  }
 }
 
 function runLogLines(run: RunToStart, query: ScheduleRow, plan: Plan | undefined): { level: "info" | "warn"; message: string }[] {
@@ -224,14 +229,6 @@ function runLogLines(run: RunToStart, query: ScheduleRow, plan: Plan | undefined
     });
   }
   return lines;
-}
-
-async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, lane));
 }
 
 // ─── settle ──────────────────────────────────────────────────────────────────────────────────────
