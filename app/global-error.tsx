@@ -7,8 +7,8 @@ export default function GlobalError({ reset }: { error: Error; reset: () => void
     <html lang="en">
       <body>
         <main style={{ margin: "6rem auto", maxWidth: 480, fontFamily: "sans-serif" }}>
-          <h1>Something went wrong</h1>
-          <button onClick={reset}>Try again</button>
+          <h1>Something went wrong</h1> {/* i18n-ignore: no catalog when the root layout failed */}
+          <button onClick={reset}>Try again</button> {/* i18n-ignore: no catalog when the root layout failed */}
         </main>
       </body>
     </html>

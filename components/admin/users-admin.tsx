@@ -86,7 +86,7 @@ export function UsersAdmin({ users, meId }: { users: UserRow[]; meId: string }) 
                 </select>
               </td>
               <td className="px-3 py-2">{user.disabled ? `⏸ ${t("disabled")}` : `● ${t("active")}`}</td>
-              <td className="px-3 py-2">{format.dateTime(new Date(user.createdAt), { dateStyle: "medium", timeStyle: "short" })}</td>
+              <td className="px-3 py-2">{format.dateTime(new Date(user.createdAt), "dateTime")}</td>
               <td className="px-3 py-2">
                 <Button
                   variant={user.disabled ? "secondary" : "danger"}

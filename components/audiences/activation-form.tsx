@@ -254,7 +254,7 @@ export function ActivationForm({ segment, authentications, initial }: Props) {
           </div>
           <label className="block text-sm">
             <span className="font-medium text-slate-700">{t("recipients")}</span>
-            <textarea className={`${CONTROL} mt-1 block w-full max-w-xl`} rows={2} value={value.emails} placeholder="team@example.com, lead@example.com" onChange={(e) => setValue({ ...value, emails: e.target.value })} />
+            <textarea className={`${CONTROL} mt-1 block w-full max-w-xl`} rows={2} value={value.emails} placeholder={t("recipientsPlaceholder")} onChange={(e) => setValue({ ...value, emails: e.target.value })} />
             <span className="text-xs text-slate-600">{t("recipientsHelp")}</span>
           </label>
           {Object.entries(error?.fieldErrors ?? {}).find(([k]) => k.startsWith("notifications"))?.[1] ? <p className="text-sm text-red-700">{error!.message}</p> : null}

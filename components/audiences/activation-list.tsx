@@ -20,7 +20,7 @@ export interface ActivationSummary {
 function RunButton({ activation }: { activation: ActivationSummary }) {
   const t = useTranslations("audiences");
   const router = useRouter();
-  const { pending, error, run } = useAction();
+  const { pending, error, run } = useAction({ toast: true });
   return (
     <>
       <Button disabled={pending} aria-label={t("runActivation", { name: activation.name })} onClick={() => run(() => runActivationAction({ id: activation.id }), (data) => t("runStarted", { jobId: data.jobId }), (data) => router.push(`/jobs/${data.jobId}`))}>

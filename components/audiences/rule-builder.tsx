@@ -65,8 +65,8 @@ function ConditionRow({ condition, attributes, path, error, onChange, onRemove }
       ) : condition.op === "is_null" || condition.op === "not_null" ? null : family === "boolean" ? (
         <select aria-label={t("ruleValue")} className={CONTROL} value={condition.value ?? ""} onChange={(e) => onChange({ ...condition, value: e.target.value })}>
           <option value="">—</option>
-          <option value="true">true</option>
-          <option value="false">false</option>
+          <option value="true">{t("ruleTrue")}</option>
+          <option value="false">{t("ruleFalse")}</option>
         </select>
       ) : (
         <input aria-label={t("ruleValue")} className={`${CONTROL} w-48`} type={inputType} placeholder={placeholder} value={condition.value ?? ""} onChange={(e) => onChange({ ...condition, value: e.target.value })} />

@@ -27,7 +27,7 @@ function SegmentMenu({ segment, open, onClose }: { segment: TreeSegment; open: b
   const t = useTranslations("audiences");
   const router = useRouter();
   const ref = useRef<HTMLUListElement>(null);
-  const { run } = useAction();
+  const { run } = useAction({ toast: true });
   useEffect(() => {
     if (!open) return;
     ref.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
@@ -98,7 +98,7 @@ function SegmentRow({ segment }: { segment: TreeSegment }) {
 
 function FolderNode({ folder, folders, segments, parentSegmentId }: { folder: TreeFolder; folders: TreeFolder[]; segments: TreeSegment[]; parentSegmentId: number }) {
   const t = useTranslations("audiences");
-  const { run } = useAction();
+  const { run } = useAction({ toast: true });
   return (
     <li>
       <details open className="rounded border border-slate-200 bg-white">

@@ -28,7 +28,7 @@ export function AuthenticationsTable({ rows, showOwner }: { rows: Authentication
   const format = useFormatter();
   const [renaming, setRenaming] = useState<number | null>(null);
   const { pending, error, notice, run: runAction } = useAction();
-  const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" }) : t("never"));
+  const when = (iso: string | null) => (iso ? format.dateTime(new Date(iso), "dateTime") : t("never"));
 
   const run = (call: () => Promise<Result<{ name: string }>>, message: (name: string) => string) => runAction(call, (data) => message(data.name), () => setRenaming(null));
 

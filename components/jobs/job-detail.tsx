@@ -302,7 +302,7 @@ function FilesTable({ job }: { job: JobView }) {
                     <KakaoFileStatusBadge status={file.kakaoStatus} />
                     {file.lastPolledAt ? (
                       <div className="mt-1 text-xs text-slate-600">
-                        {t("polledAt", { time: format.dateTime(new Date(file.lastPolledAt), { dateStyle: "short", timeStyle: "medium" }) })}
+                        {t("polledAt", { time: format.dateTime(new Date(file.lastPolledAt), "dateTimeSeconds") })}
                       </div>
                     ) : null}
                   </td>
@@ -356,7 +356,7 @@ function Log({ logs, loadingMore }: { logs: JobLogView[]; loadingMore: boolean }
               return (
                 <li key={line.id} className="flex gap-2">
                   <time dateTime={line.at} className="shrink-0 text-slate-500">
-                    {format.dateTime(new Date(line.at), { timeStyle: "medium" })}
+                    {format.dateTime(new Date(line.at), "time")}
                   </time>
                   <span className={`w-20 shrink-0 ${look.style}`}>
                     <span aria-hidden>{look.icon}</span> {t(`level_${line.level}`)}

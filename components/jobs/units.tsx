@@ -50,5 +50,5 @@ export function When({ iso, fallback }: { iso: string | null; fallback?: string 
   const format = useFormatter();
   if (!iso) return <>{fallback ?? t("none")}</>;
   const date = new Date(iso);
-  return <time dateTime={iso}>{format.dateTime(date, { dateStyle: "medium", timeStyle: "medium" })}</time>;
+  return <time dateTime={iso}>{format.dateTime(date, "dateTimeSeconds")}</time>;
 }

@@ -1,6 +1,6 @@
 "use client";
 import { useMemo } from "react";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { describeCron, nextRuns, validateCron } from "@/lib/schedule/cron";
 import { listTimeZones } from "@/lib/schedule/timezones";
 import type { ErrorValue } from "@/lib/errors";
@@ -25,11 +25,12 @@ function presetOf(cron: string): Preset {
  */
 export function ScheduleEditor({ value, onChange, error }: { value: ScheduleValue; onChange: (next: ScheduleValue) => void; error?: ErrorValue | null }) {
   const t = useTranslations("schedule");
+  const locale = useLocale();
   const zones = useMemo(() => listTimeZones(), []);
   const preset = presetOf(value.cron);
   const check = value.cron === "" ? null : validateCron(value.cron);
   const upcoming = check?.ok ? nextRuns(check.cron, new Date(), 5, value.timezone) : [];
-  const format = new Intl.DateTimeFormat("en-CA", { timeZone: value.timezone, dateStyle: "full", timeStyle: "short", hourCycle: "h23" });
+  const format = new Intl.DateTimeFormat(locale, { timeZone: value.timezone, dateStyle: "full", timeStyle: "short", hourCycle: "h23" });
   const fieldError = (key: string) => error?.fieldErrors?.[key];
 
   return (

@@ -32,7 +32,7 @@ export function SchedulePanel({ savedQueryId, schedule, hasExport }: { savedQuer
       </h2>
       <p className="text-sm text-slate-600">{hasExport ? t("intro") : t("needsExport")}</p>
       {active && !schedule.enabled ? <Alert kind="error">{schedule.disabledReason ? t("disabled", { reason: schedule.disabledReason }) : t("paused")}</Alert> : null}
-      {active && schedule.enabled && schedule.nextAt ? <p className="text-sm">{t("nextAt", { when: format.dateTime(new Date(schedule.nextAt), { dateStyle: "medium", timeStyle: "short", timeZone: schedule.timezone, timeZoneName: "short" }) })}</p> : null}
+      {active && schedule.enabled && schedule.nextAt ? <p className="text-sm">{t("nextAt", { when: format.dateTime(new Date(schedule.nextAt), { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: schedule.timezone, timeZoneName: "short" }) })}</p> : null}
       <ScheduleEditor value={value} onChange={setValue} error={error} />
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={notifyOnSuccess} onChange={(event) => setNotifyOnSuccess(event.target.checked)} />

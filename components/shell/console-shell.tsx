@@ -3,11 +3,16 @@ import type { SessionUser } from "@/lib/auth/access";
 import { signOutAction } from "@/lib/auth/actions";
 import { NavLink } from "@/components/shell/nav-link";
 import { NAV_SECTIONS } from "@/components/shell/nav-items";
+import { LocaleSwitcher } from "@/components/shell/locale-switcher";
+import { TimeZoneSetting } from "@/components/shell/time-zone-setting";
+import { BrowserTimeZone } from "@/components/shell/browser-time-zone";
+import { requestPreferences } from "@/lib/i18n/preferences";
 
 /** The console frame: left navigation mirroring Treasure Data's console, and the page. */
 export async function ConsoleShell({ user, children }: { user: SessionUser; children: React.ReactNode }) {
   const t = await getTranslations("nav");
   const tr = await getTranslations("roles");
+  const preferences = await requestPreferences();
   const sections = NAV_SECTIONS.filter((section) => !section.role || user.role === section.role);
   return (
     <div className="flex min-h-screen">
@@ -47,6 +52,9 @@ export async function ConsoleShell({ user, children }: { user: SessionUser; chil
               {t("signOut")}
             </button>
           </form>
+          <LocaleSwitcher className="mt-3" />
+          <TimeZoneSetting saved={preferences.savedTimeZone} browser={preferences.browserTimeZone} />
+          <BrowserTimeZone followsBrowser={!preferences.savedTimeZone} />
         </div>
       </nav>
       <main id="main" className="flex-1 px-8 py-6">

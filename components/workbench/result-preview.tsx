@@ -54,7 +54,7 @@ export function ResultPreview({ result }: { result: PreviewData }) {
               <tr key={r} className="border-t border-slate-100">
                 {row.map((value, c) => (
                   <td key={c} className="whitespace-nowrap px-3 py-1">
-                    {value === null ? <span className="text-slate-500">NULL</span> : value}
+                    {value === null ? <span className="text-slate-500">NULL</span> /* i18n-ignore: SQL NULL */ : value}
                   </td>
                 ))}
               </tr>

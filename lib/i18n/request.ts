@@ -1,21 +1,23 @@
 import { getRequestConfig } from "next-intl/server";
+import { MESSAGE_PARTS, defaultLocale, type Locale } from "@/lib/i18n/config";
+import { formats } from "@/lib/i18n/formats";
+import { requestPreferences } from "@/lib/i18n/preferences";
 
-// English only for now; the locale will come from the user's setting, then the browser.
-export const locales = ["en"] as const;
-export const defaultLocale = "en";
+export { defaultLocale, locales, MESSAGE_PARTS } from "@/lib/i18n/config";
 
-/**
- * A locale's catalog: `messages/<locale>.json` plus one file per large feature
- * (`messages/<locale>.<feature>.json`), merged by top-level namespace.
- */
-export const MESSAGE_PARTS = ["", ".audiences", ".workflows", ".api"] as const;
-
-export async function loadMessages(locale: string): Promise<Record<string, unknown>> {
+/** A locale's catalog: every part file merged by top-level namespace (see config.ts). */
+export async function loadMessages(locale: Locale): Promise<Record<string, unknown>> {
   const parts = await Promise.all(MESSAGE_PARTS.map(async (part) => (await import(`../../messages/${locale}${part}.json`)).default as Record<string, unknown>));
   return Object.assign({}, ...parts);
 }
 
 export default getRequestConfig(async () => {
-  const locale = defaultLocale;
-  return { locale, messages: await loadMessages(locale), timeZone: "UTC" };
+  let locale: Locale = defaultLocale;
+  let timeZone = "UTC";
+  try {
+    ({ locale, timeZone } = await requestPreferences());
+  } catch {
+    // Outside a request (no cookies/headers): English, UTC.
+  }
+  return { locale, timeZone, formats, messages: await loadMessages(locale) };
 });

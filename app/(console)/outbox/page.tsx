@@ -19,7 +19,7 @@ export default async function OutboxPage() {
         <DataTable caption={t("caption")} columns={[{ label: t("colWhen") }, { label: t("colTo") }, { label: t("colSubject") }, { label: t("colDelivery") }]}>
           {messages.map((message) => (
             <tr key={message.id} className="border-t border-slate-200 align-top">
-              <td className="whitespace-nowrap px-3 py-2">{format.dateTime(message.createdAt, { dateStyle: "medium", timeStyle: "short" })}</td>
+              <td className="whitespace-nowrap px-3 py-2">{format.dateTime(message.createdAt, "dateTime")}</td>
               <td className="px-3 py-2">{message.toAddress}</td>
               <td className="px-3 py-2">
                 <details>

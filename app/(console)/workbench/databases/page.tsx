@@ -4,6 +4,7 @@ import { requireUser } from "@/lib/auth/guard";
 import { listDatabases } from "@/lib/warehouse/databases";
 import { CreateDatabaseForm, DeleteDatabaseButton } from "@/components/workbench/database-forms";
 import { DataTable } from "@/components/ui/table";
+import { Bytes } from "@/components/jobs/units";
 
 export default async function DatabasesPage() {
   const user = await requireUser();
@@ -30,7 +31,7 @@ export default async function DatabasesPage() {
                   </Link>
                 </td>
                 <td className="px-3 py-2">{format.number(d.tableCount)}</td>
-                <td className="px-3 py-2">{format.number(d.sizeBytes / 1024 / 1024, { maximumFractionDigits: 1 })} MB</td>
+                <td className="px-3 py-2"><Bytes value={d.sizeBytes} /></td>
                 {user.role === "admin" ? (
                   <td className="px-3 py-2">
                     <DeleteDatabaseButton name={d.name} />

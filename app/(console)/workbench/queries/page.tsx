@@ -38,7 +38,7 @@ export default async function QueriesPage() {
                 <td className="px-3 py-2 font-mono">{q.database}</td>
                 {user.role === "admin" ? <td className="px-3 py-2">{q.owner.email}</td> : null}
                 <td className="px-3 py-2">
-                  {q.lastRunAt ? format.dateTime(q.lastRunAt, { dateStyle: "medium", timeStyle: "short" }) : t("never")}
+                  {q.lastRunAt ? format.dateTime(q.lastRunAt, "dateTime") : t("never")}
                   {q.lastError ? ` · ⚠ ${t("lastRunFailed")}` : q.lastRunRows !== null ? ` · ${t("lastRunRows", { rows: format.number(Number(q.lastRunRows)) })}` : ""}
                 </td>
                 <td className="px-3 py-2">
@@ -52,7 +52,7 @@ export default async function QueriesPage() {
                   )}
                 </td>
                 <td className="px-3 py-2">{exportTargetLabel(q.exportSettings) ?? t("none")}</td>
-                <td className="px-3 py-2">{format.dateTime(q.updatedAt, { dateStyle: "medium", timeStyle: "short" })}</td>
+                <td className="px-3 py-2">{format.dateTime(q.updatedAt, "dateTime")}</td>
               </tr>
             ))}
           </DataTable>

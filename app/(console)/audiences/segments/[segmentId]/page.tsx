@@ -70,7 +70,7 @@ export default async function SegmentPage({ params }: { params: Promise<{ segmen
                 <td className="px-3 py-2">
                   <JobStatusBadge status={run.status} />
                 </td>
-                <td className="px-3 py-2">{format.dateTime(run.scheduledAt ?? run.createdAt, { dateStyle: "medium", timeStyle: "short" })}</td>
+                <td className="px-3 py-2">{format.dateTime(run.scheduledAt ?? run.createdAt, "dateTime")}</td>
                 <td className="px-3 py-2 text-right">{format.number(Number(run.rowsExported))}</td>
                 <td className="max-w-md truncate px-3 py-2 text-red-700" title={run.errorMessage ?? undefined}>
                   {run.errorMessage ?? ""}

@@ -7,6 +7,7 @@ import { getDatabase, listTables } from "@/lib/warehouse/databases";
 import { DeleteTableButton } from "@/components/workbench/database-forms";
 import { CsvImport } from "@/components/workbench/csv-import";
 import { DataTable } from "@/components/ui/table";
+import { Bytes } from "@/components/jobs/units";
 
 export default async function DatabasePage({ params }: { params: Promise<{ database: string }> }) {
   const user = await requireUser();
@@ -43,7 +44,7 @@ export default async function DatabasePage({ params }: { params: Promise<{ datab
                   <td className="px-3 py-2">
                     {table.rowCount === null ? "—" : table.rowCountExact ? format.number(table.rowCount) : t("rowsApprox", { rows: format.number(table.rowCount) })}
                   </td>
-                  <td className="px-3 py-2">{format.number(table.sizeBytes / 1024 / 1024, { maximumFractionDigits: 1 })} MB</td>
+                  <td className="px-3 py-2"><Bytes value={table.sizeBytes} /></td>
                   <td className="px-3 py-2 font-mono text-xs">
                     {table.columns.map((c) => (
                       <div key={c.name}>
