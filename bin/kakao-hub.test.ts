@@ -25,9 +25,9 @@ beforeEach(async () => {
 /** Run the CLI (asynchronously: the server answering it lives in this process). */
 function hub(args: string[], options: { stdin?: string; env?: Record<string, string | undefined> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, KAKAO_HUB_ENDPOINT: world.server.url, KAKAO_HUB_APIKEY: caller.key, KAKAO_HUB_POLL_MS: "100", ...options.env };
+    const env = { PATH: process.env.PATH, KAKAO_HUB_ENDPOINT: world.server.url, KAKAO_HUB_APIKEY: caller.key, KAKAO_HUB_POLL_MS: "100", ...options.env } as Record<string, string | undefined>;
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], { env: env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

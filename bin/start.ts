@@ -139,6 +139,11 @@ async function main() {
   // The admin seed uses the app's Prisma client, which reads the environment set just above.
   const { ensureAdmin } = await import("@/lib/users/users");
   const admin = await ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+  if (config.SEED_API_KEY) {
+    // For automation: the admin's v3 API / CLI key (`Authorization: TD1 <key>`), stored hashed.
+    const { ensureSeedApiKey } = await import("@/lib/api-keys/keys");
+    await ensureSeedApiKey(config.ADMIN_EMAIL, config.SEED_API_KEY);
+  }
 
   const nextBin = path.join(root, "node_modules/next/dist/bin/next");
   if (!dev && !buildIsCurrent(root)) {
@@ -172,6 +177,7 @@ async function main() {
   } else {
     say(`admin sign-in: ${config.ADMIN_EMAIL} (password ${config.ADMIN_PASSWORD ? "from ADMIN_PASSWORD" : "as printed on first start"})`);
   }
+  if (config.SEED_API_KEY) say(`API: ${url}/v3 — SEED_API_KEY is the admin's API key (kakao-hub --endpoint ${url} --apikey …)`);
   if (emulated) say(`Kakao: emulator at http://127.0.0.1:${config.EMULATOR_PORT} (sign in there as moment@example.com / kakao1234)`);
 }
 

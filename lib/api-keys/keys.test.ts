@@ -96,3 +96,11 @@ describe("API keys", () => {
     expect(keyFromAuthorization(null)).toBeNull();
   });
 });
+
+describe("SEED_API_KEY configuration", () => {
+  it("is validated without ever echoing the value", async () => {
+    const { parseEnv } = await import("@/lib/env");
+    expect(() => parseEnv({ SEED_API_KEY: "short secret" })).toThrow(/^Invalid configuration: SEED_API_KEY must be 20-200 printable characters without spaces$/);
+    expect(parseEnv({ SEED_API_KEY: "a-long-enough-automation-key-42" }).SEED_API_KEY).toBe("a-long-enough-automation-key-42");
+  });
+});
