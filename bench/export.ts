@@ -1,163 +1,145 @@
 /**
- * Bench: the product's Kakao Register export end to end against the standard-tools pipeline, on
- * the same data, emulator and machine, side by side (issue: Performance, benchmark 1).
+ * Benches 1, 2 and 4 of the Performance issue, on one generated table of ADIDs (so it is made once):
  *
- *   npx tsx bench/export.ts [--rows 12000000] [--runs 3]
+ * 1. Export throughput vs standard tools, on the first 12 M ADIDs (~444 MB, three files):
+ *    A (product): a job is issued; a worker process started as `npm start` starts it runs it —
+ *      COPY → adid checks → spool → three multipart uploads to the emulator, with its bookkeeping.
+ *    B (standard tools): psql "\copy (select adid …) to stdout" | split -C 209715200 (line-aligned)
+ *      → curl -F for each file, one after another.
+ *    Both timed from start to the last file stored; emulator rate limit off; runs alternate B, A;
+ *    median of --runs. Bar: A/B ≤ 1.15.
+ * 2. Flat memory: the worker's peak RSS (VmHWM, from the OS) for exports of 1 M, 6 M and 24 M rows,
+ *    a fresh worker each. Bar: ≤ 200 MB at every size, and 24 M within 10 % of 1 M.
+ * 4. Preview latency: the workbench preview (first 1,000 rows, through the sandboxed engine) of
+ *    `select adid from` the 24 M-row table vs `psql -c "select adid from … limit 1000"`. Median of 5.
+ *    Bar: A/B ≤ 2. The preview is asked not to count the rest (what the console does for huge
+ *    tables is shown separately: with the total counted in the same snapshot).
  *
- * A (product): a job is issued and a worker process (started fresh for each run) runs it:
- *   COPY → adid checks → spool → three multipart uploads to the emulator, with its bookkeeping.
- * B (standard tools): psql "\copy (select adid …) to stdout" | split -C 209715200 (line-aligned)
- *   → curl -F for each file, one after another.
- * Both are timed from start to the last file stored. Emulator rate limit off. Median of --runs.
- * Also reports the worker's peak RSS (VmHWM). Bar: A/B ≤ 1.15. Writes bench/results/export.json.
+ *   npx tsx bench/export.ts [--rows 12000000] [--memory-rows 1000000,6000000,24000000] [--runs 3]
  */
-import { spawn, execFile } from "node:child_process";
-import { promisify } from "node:util";
-import crypto from "node:crypto";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
-import { APP_DATABASE, WAREHOUSE_DATABASE, ensureDatabase, freePort, migrate, startEmbeddedPostgres } from "../lib/platform/postgres";
-import { startEmulator } from "../emulator/server";
-import { obtainToken } from "../emulator/testing";
+import { promisify } from "node:util";
+import { adidTable, arg, exportJob, fail, median, peakRssMb, startBench, writeResult } from "./harness";
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const BAR = 1.15;
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-};
 const ROWS = Number(arg("rows", "12000000"));
+const MEMORY_ROWS = arg("memory-rows", "1000000,6000000,24000000").split(",").map(Number);
 const RUNS = Number(arg("runs", "3"));
-
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const THROUGHPUT_BAR = 1.15;
+const MEMORY_BAR_MB = 200;
+const MEMORY_FLAT = 1.1;
+const PREVIEW_BAR = 2;
+const run$ = promisify(execFile);
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kmh-bench-export-"));
-  fs.chmodSync(dir, 0o755);
-  const pgServer = await startEmbeddedPostgres({ dir: path.join(dir, "pg"), port: await freePort(), password: "bench" });
-  const emulator = await startEmulator({ port: 0, dataDir: path.join(dir, "emulator"), rateLimitMs: 0, processingDelayMs: 1000 });
+  const bench = await startBench("export");
   try {
-    await ensureDatabase(pgServer.urlFor("postgres"), APP_DATABASE);
-    await ensureDatabase(pgServer.urlFor("postgres"), WAREHOUSE_DATABASE);
-    const appUrl = pgServer.urlFor(APP_DATABASE);
-    const warehouseUrl = pgServer.urlFor(WAREHOUSE_DATABASE);
-    await migrate(appUrl);
-    const key = `bench:${crypto.randomBytes(32).toString("base64")}`;
-    Object.assign(process.env, {
-      DATABASE_URL: appUrl,
-      WAREHOUSE_DATABASE_URL: warehouseUrl,
-      KAKAO_AUTH_URL: emulator.url,
-      KAKAO_API_URL: emulator.url,
-      KAKAO_MOMENT_URL: emulator.url,
-      TOKEN_ENCRYPTION_KEYS: key,
-      KAKAO_WRITE_INTERVAL_MS: "0",
-      DATA_DIR: path.join(dir, "data"),
-      NODE_ENV: "production",
-    });
-    const { prepareWarehouse } = await import("../lib/warehouse/bootstrap");
-    await prepareWarehouse({ warehouseUrl, appDatabaseUrl: appUrl, seedSample: false });
-    const admin = new pg.Client({ connectionString: warehouseUrl });
-    await admin.connect();
-    console.log(`generating ${ROWS.toLocaleString()} ADIDs…`);
-    await admin.query("create schema if not exists bench_db");
-    await admin.query(`create table bench_db.audience as select md5(i::text)::uuid::text as adid from generate_series(1, ${ROWS}) i`);
-    const { grantSandboxRead, sandboxRoleName } = await import("../lib/warehouse/sandbox");
-    await grantSandboxRead(admin, "bench_db", sandboxRoleName(WAREHOUSE_DATABASE));
-    await admin.query("vacuum analyze bench_db.audience");
-    await admin.end();
+    const total = Math.max(ROWS, ...MEMORY_ROWS);
+    console.log(`generating ${total.toLocaleString()} ADIDs…`);
+    await adidTable(bench, "audience", total);
+    const sqlFor = (rows: number) => (rows === total ? "select adid from audience" : `select adid from audience where id <= ${rows}`);
+    const filesNamed = async (prefix: string) => (await (await fetch(`${bench.emulatorUrl}/__emulator/state`)).json()).files.filter((f: { name: string }) => f.name.startsWith(prefix)).length;
 
-    const token = (await obtainToken(emulator.url)).access_token;
-    const { db } = await import("../lib/db");
-    const { seal } = await import("../lib/crypto/token-cipher");
-    const { issueJob, getJob } = await import("../lib/jobs/jobs");
-    const { stopQueue } = await import("../lib/jobs/queue");
-    const user = await db.user.create({ data: { email: "bench@example.com", passwordHash: "x", role: "marketer" } });
-    const authentication = await db.authentication.create({ data: { ownerId: user.id, name: "bench", flow: "business", accessToken: seal(token) } });
-    const sessionUser = { id: user.id, email: user.email, name: null, role: "marketer" as const };
-    // No emulator reset between runs (it would forget the token): names differ per run instead.
-    const filesNamed = async (prefix: string) => (await (await fetch(`${emulator.url}/__emulator/state`)).json()).files.filter((f: { name: string }) => f.name.startsWith(prefix)).length;
-
-    async function product(run: number): Promise<{ seconds: number; peakRssMb: number; files: number }> {
-      const worker = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/worker/main.ts"], { cwd: root, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
-      await new Promise<void>((resolve) => worker.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve()));
-      const started = performance.now();
-      const job = await issueJob(sessionUser, { database: "bench_db", query: "select adid from audience", authenticationId: authentication.id, exportSettings: { ad_account_id: 27429, mode: "register", file_name: `bench_${run}` } });
-      let status = "queued";
-      while (status === "queued" || status === "running") {
-        await new Promise((r) => setTimeout(r, 100));
-        status = (await getJob(sessionUser, job.id)).status;
-      }
-      const seconds = (performance.now() - started) / 1000;
-      const hwm = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${worker.pid}/status`, "utf8"))?.[1] ?? 0);
-      worker.kill("SIGTERM");
-      await new Promise((r) => worker.once("exit", r));
-      if (status !== "success") throw new Error(`product export ended ${status}: ${(await getJob(sessionUser, job.id)).errorMessage}`);
-      const files = await filesNamed(`bench_${run}`);
-      return { seconds, peakRssMb: hwm / 1024, files };
+    // 1. Throughput.
+    async function product(run: number) {
+      const worker = await bench.startWorker();
+      const job = await exportJob(bench, sqlFor(ROWS), `bench_${run}`);
+      const peak = peakRssMb(worker.pid!);
+      await bench.stopWorker(worker);
+      if (job.status !== "success") throw new Error(`product export ended ${job.status}: ${job.error}`);
+      return { seconds: job.seconds, peakRssMb: peak, files: await filesNamed(`bench_${run}`) };
     }
-
     // Async: the emulator runs in this process and must keep answering while the tools run.
-    const run$ = promisify(execFile);
-    async function baseline(run: number): Promise<{ seconds: number; files: number }> {
-      const work = fs.mkdtempSync(path.join(dir, "split-"));
+    async function baseline(run: number) {
+      const work = fs.mkdtempSync(path.join(bench.dir, "split-"));
       const started = performance.now();
-      await run$("bash", ["-c", `set -o pipefail; psql "${warehouseUrl}" -c "\\copy (select adid from bench_db.audience) to stdout" | split -C 209715200 -d -a 3 --additional-suffix=.csv - "${work}/part_"`]);
+      await run$("bash", ["-c", `set -o pipefail; psql "${bench.warehouseUrl}" -c "\\copy (${sqlFor(ROWS).replace("from audience", "from bench_db.audience")}) to stdout" | split -C 209715200 -d -a 3 --additional-suffix=.csv - "${work}/part_"`]);
       const parts = fs.readdirSync(work).sort();
       for (const [i, part] of parts.entries()) {
-        const { stdout } = await run$("curl", ["-s", "-w", "\n%{http_code}", "-H", `Authorization: Bearer ${token}`, "-H", "adAccountId: 27429", "-F", `name=base_${run}${i ? `_${i + 1}` : ""}`, "-F", `file=@${path.join(work, part)};type=text/csv`, `${emulator.url}/openapi/v4/customerFiles`]);
+        const { stdout } = await run$("curl", ["-s", "-w", "\n%{http_code}", "-H", `Authorization: Bearer ${bench.token}`, "-H", "adAccountId: 27429", "-F", `name=base_${run}${i ? `_${i + 1}` : ""}`, "-F", `file=@${path.join(work, part)};type=text/csv`, `${bench.emulatorUrl}/openapi/v4/customerFiles`]);
         if (!stdout.trimEnd().endsWith("200")) throw new Error(`curl upload of ${part} failed: ${stdout.slice(-500)}`);
       }
       const seconds = (performance.now() - started) / 1000;
       fs.rmSync(work, { recursive: true, force: true });
       return { seconds, files: parts.length };
     }
-
-    const a: { seconds: number; peakRssMb: number; files: number }[] = [];
-    const b: { seconds: number; files: number }[] = [];
+    const a: Awaited<ReturnType<typeof product>>[] = [];
+    const b: Awaited<ReturnType<typeof baseline>>[] = [];
     for (let run = 1; run <= RUNS; run++) {
       b.push(await baseline(run));
       a.push(await product(run));
       console.log(`run ${run}: product ${a[run - 1]!.seconds.toFixed(1)} s (${a[run - 1]!.files} files, worker peak ${a[run - 1]!.peakRssMb.toFixed(0)} MB), tools ${b[run - 1]!.seconds.toFixed(1)} s (${b[run - 1]!.files} files)`);
+      await fetch(`${bench.emulatorUrl}/__emulator/reset`, { method: "POST" }).catch(() => {});
     }
     const bytes = ROWS * 37;
     const A = median(a.map((r) => r.seconds));
     const B = median(b.map((r) => r.seconds));
-    const result = {
-      date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, node: process.version },
+    const throughput = {
       rows: ROWS,
       bytes,
       runs: RUNS,
-      product: { medianSeconds: A, mbPerSec: bytes / 1e6 / A, peakRssMb: Math.max(...a.map((r) => r.peakRssMb)), files: a[0]!.files, all: a },
+      product: { medianSeconds: A, mbPerSec: bytes / 1e6 / A, files: a[0]!.files, all: a },
       tools: { medianSeconds: B, mbPerSec: bytes / 1e6 / B, files: b[0]!.files, all: b },
       ratio: A / B,
-      bar: BAR,
-      met: A / B <= BAR,
+      bar: THROUGHPUT_BAR,
+      met: A / B <= THROUGHPUT_BAR,
     };
+
+    // 2. Memory: a fresh worker per size.
+    const memory: { rows: number; peakRssMb: number; seconds: number; files: number }[] = [];
+    for (const rows of MEMORY_ROWS) {
+      const worker = await bench.startWorker();
+      const job = await exportJob(bench, sqlFor(rows), `mem_${rows}`);
+      const peak = peakRssMb(worker.pid!);
+      await bench.stopWorker(worker);
+      if (job.status !== "success") throw new Error(`memory export of ${rows} rows ended ${job.status}: ${job.error}`);
+      memory.push({ rows, peakRssMb: peak, seconds: job.seconds, files: job.files });
+      console.log(`memory: ${rows.toLocaleString()} rows → worker peak ${peak.toFixed(0)} MB (${job.files} files, ${job.seconds.toFixed(1)} s)`);
+      await fetch(`${bench.emulatorUrl}/__emulator/reset`, { method: "POST" }).catch(() => {});
+    }
+    const peaks = memory.map((m) => m.peakRssMb);
+    const growth = memory[memory.length - 1]!.peakRssMb / memory[0]!.peakRssMb;
+    const memoryResult = { sizes: memory, maxPeakRssMb: Math.max(...peaks), growth, bar: { maxMb: MEMORY_BAR_MB, growth: MEMORY_FLAT }, met: Math.max(...peaks) <= MEMORY_BAR_MB && growth <= MEMORY_FLAT };
+
+    // 4. Preview latency on the largest table.
+    const { queryEngine } = await import("../lib/engine");
+    const engine = queryEngine();
+    const previewSql = "select adid from audience";
+    const previewA: number[] = [];
+    const previewB: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      let t = performance.now();
+      const preview = await engine.preview(previewSql, { database: "bench_db", timeoutMs: 60_000, countTotal: false });
+      const a1 = performance.now() - t;
+      if (preview.rows.length !== 1000) throw new Error(`preview returned ${preview.rows.length} rows`);
+      t = performance.now();
+      await run$("psql", [bench.warehouseUrl, "-At", "-c", "select adid from bench_db.audience limit 1000"], { maxBuffer: 1 << 24 });
+      const b1 = performance.now() - t;
+      if (i > 0) {
+        previewA.push(a1);
+        previewB.push(b1);
+      }
+    }
+    const t = performance.now();
+    const counted = await engine.preview(previewSql, { database: "bench_db", timeoutMs: 60_000 });
+    const countedMs = performance.now() - t;
+    const pA = median(previewA);
+    const pB = median(previewB);
+    const previewResult = { tableRows: total, productMs: pA, psqlMs: pB, ratio: pA / pB, bar: PREVIEW_BAR, met: pA / pB <= PREVIEW_BAR, withTotalCountMs: countedMs, totalRows: counted.totalRows };
+
     console.table([
-      { pipeline: "A product (job → worker → Kakao)", seconds: A.toFixed(1), "MB/s": result.product.mbPerSec.toFixed(1), files: result.product.files },
-      { pipeline: "B psql | split | curl", seconds: B.toFixed(1), "MB/s": result.tools.mbPerSec.toFixed(1), files: result.tools.files },
+      { pipeline: "A product (job → worker → Kakao)", seconds: A.toFixed(1), "MB/s": throughput.product.mbPerSec.toFixed(1), files: throughput.product.files },
+      { pipeline: "B psql | split | curl", seconds: B.toFixed(1), "MB/s": throughput.tools.mbPerSec.toFixed(1), files: throughput.tools.files },
     ]);
-    console.log(`A/B = ${(A / B).toFixed(2)} (bar ≤ ${BAR}: ${result.met ? "met" : "NOT met"}); worker peak RSS ${result.product.peakRssMb.toFixed(0)} MB`);
-    fs.mkdirSync(path.join(root, "bench/results"), { recursive: true });
-    fs.writeFileSync(path.join(root, "bench/results/export.json"), JSON.stringify(result, null, 2));
-    await stopQueue();
-    await db.$disconnect();
+    console.log(`1. export A/B = ${(A / B).toFixed(2)} (bar ≤ ${THROUGHPUT_BAR}: ${throughput.met ? "met" : "NOT met"})`);
+    console.log(`2. worker peak RSS ${peaks.map((p) => p.toFixed(0)).join(" / ")} MB at ${MEMORY_ROWS.map((r) => `${r / 1e6} M`).join(" / ")}; largest/smallest ${growth.toFixed(2)} (bar ≤ ${MEMORY_BAR_MB} MB and ≤ ${MEMORY_FLAT}: ${memoryResult.met ? "met" : "NOT met"})`);
+    console.log(`4. preview ${pA.toFixed(0)} ms vs psql limit 1000 ${pB.toFixed(0)} ms: A/B = ${(pA / pB).toFixed(2)} (bar ≤ ${PREVIEW_BAR}: ${previewResult.met ? "met" : "NOT met"}); with the total counted: ${countedMs.toFixed(0)} ms`);
+    writeResult("export", { throughput, memory: memoryResult, preview: previewResult });
+    await engine.close();
   } finally {
-    await emulator.close();
-    await pgServer.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+main().then(() => process.exit(0), fail);

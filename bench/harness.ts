@@ -15,6 +15,7 @@ import pg from "pg";
 import { APP_DATABASE, WAREHOUSE_DATABASE, ensureDatabase, freePort, migrate, startEmbeddedPostgres } from "../lib/platform/postgres";
 import { startEmulator } from "../emulator/server";
 import { obtainToken } from "../emulator/testing";
+import { buildWorker, workerArgs } from "../lib/worker/launch";
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -82,6 +83,7 @@ export async function startBench(name: string): Promise<Bench> {
   const created = await db.user.create({ data: { email: "bench@example.com", passwordHash: "x", role: "marketer" } });
   const authentication = await db.authentication.create({ data: { ownerId: created.id, name: "bench", flow: "business", accessToken: seal(token) } });
   const workers = new Set<ChildProcess>();
+  let bundle: string | undefined;
 
   return {
     dir,
@@ -93,7 +95,8 @@ export async function startBench(name: string): Promise<Bench> {
     authenticationId: authentication.id,
     admin,
     async startWorker() {
-      const worker = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/worker/main.ts"], { cwd: root, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+      // As npm start runs it: the bundle (lib/worker/launch.ts).
+      const worker = spawn(process.execPath, workerArgs(root, { bundle: (bundle ??= await buildWorker(root)) }), { cwd: root, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
       workers.add(worker);
       await new Promise<void>((resolve, reject) => {
         worker.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());

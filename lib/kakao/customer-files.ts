@@ -10,9 +10,10 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
 import { AppError } from "@/lib/errors";
 import { kakaoEndpoints } from "@/lib/kakao/config";
-import { KakaoError, kakaoErrorFrom, kakaoFetch } from "@/lib/kakao/http";
+import { KakaoError, kakaoErrorFrom, kakaoFetch, kakaoUpload } from "@/lib/kakao/http";
 import { MAX_FILES_PER_ACCOUNT } from "@/lib/kakao/limits";
 import type { WriteRateLimiter } from "@/lib/kakao/rate-limit";
 import { isAmbiguousKakaoError, withRetries, type RetryOptions } from "@/lib/kakao/retry";
@@ -197,24 +198,22 @@ async function sendMultipart(
     `Content-Type: ${CUSTOMER_FILE_API.fileContentType}\r\n\r\n`;
   const preamble = Buffer.from(head, "utf8");
   const epilogue = Buffer.from(`\r\n--${boundary}--\r\n`, "utf8");
-  async function* body(): AsyncGenerator<Uint8Array> {
+  async function* body(): AsyncGenerator<Buffer> {
     yield preamble;
     for await (const chunk of createReadStream(filePath, { highWaterMark: 256 * 1024 })) yield chunk as Buffer;
     yield epilogue;
   }
-  const init = {
+  return kakaoUpload(url, {
     method,
     headers: {
       ...headers(token, adAccountId),
       "content-type": `multipart/form-data; boundary=${boundary}`,
       "content-length": String(preamble.length + size + epilogue.length),
     },
-    body: body() as unknown as BodyInit,
-    duplex: "half",
+    body: Readable.from(body(), { objectMode: false }),
     signal: opts.signal,
     timeoutMs: opts.timeoutMs ?? uploadTimeoutMs(size),
-  };
-  return kakaoFetch(url, init as RequestInit & { timeoutMs: number });
+  });
 }
 
 // --- checks before uploading -------------------------------------------------------------------

@@ -4,6 +4,11 @@
  *   Moment: {"code":-813,"msg":"…","extras":{"detailCode","detailMsg"}}
  * Tokens never appear in messages.
  */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+
 export type KakaoErrorKind =
   | "unauthorized" // 401: token dead (refresh, or reconnect needed)
   | "forbidden" // 403: no access to the ad account / consent missing
@@ -32,6 +37,11 @@ export class KakaoError extends Error {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+function networkError(url: string, timedOut: boolean, error: unknown): KakaoError {
+  const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+  return new KakaoError("network", `Kakao could not be reached at ${new URL(url).host} (${timedOut ? "timed out" : cause ?? (error as Error).message})`);
+}
+
 export async function kakaoFetch(url: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<Response> {
   const { timeoutMs = DEFAULT_TIMEOUT_MS, ...rest } = init;
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -40,8 +50,40 @@ export async function kakaoFetch(url: string, init: RequestInit & { timeoutMs?: 
     return await fetch(url, { ...rest, signal });
   } catch (error) {
     if (rest.signal?.aborted) throw error;
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new KakaoError("network", `Kakao could not be reached at ${new URL(url).host} (${timeout.aborted ? "timed out" : cause ?? (error as Error).message})`);
+    throw networkError(url, timeout.aborted, error);
+  }
+}
+
+/**
+ * A request whose body is a stream of known length (a customer file upload), sent with node:http so
+ * the file is read only as fast as the socket takes it: fetch() with a streamed body read a 200 MB
+ * file into memory ahead of the socket (measured: the worker's memory grew by the file's size).
+ * The (small) response is read whole and handed back as a fetch Response; errors as kakaoFetch's.
+ */
+export async function kakaoUpload(url: string, init: { method: string; headers: Record<string, string>; body: Readable; signal?: AbortSignal; timeoutMs?: number }): Promise<Response> {
+  const timeout = AbortSignal.timeout(init.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+  const target = new URL(url);
+  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  try {
+    return await new Promise<Response>((resolve, reject) => {
+      const req = send(target, { method: init.method, headers: init.headers, signal }, (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (part: Buffer) => parts.push(part));
+        res.on("error", reject);
+        res.on("end", () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+          const status = res.statusCode ?? 502;
+          resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(parts), { status, headers }));
+        });
+      });
+      req.on("error", reject);
+      pipeline(init.body, req).catch(reject);
+    });
+  } catch (error) {
+    if (init.signal?.aborted) throw init.signal.reason ?? error;
+    throw networkError(url, timeout.aborted, error);
   }
 }
 
