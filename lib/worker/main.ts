@@ -24,6 +24,10 @@ async function main() {
     await stopQueue();
     process.exit(0);
   };
+  // pg-boss 10 does not await complete()/fail() after a handler (manager.js onFetch): while the
+  // database is unreachable their rejection is unhandled, which would end the worker. A job's own
+  // state is in the jobs table (a stale lease is reaped and resumed), so say so and keep working.
+  process.on("unhandledRejection", (reason) => console.error(`[worker] ignored after a failure: ${reason instanceof Error ? reason.message : String(reason)}`));
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
