@@ -39,6 +39,13 @@ async function main() {
     console.log(`generating ${total.toLocaleString()} ADIDs…`);
     await adidTable(bench, "audience", total);
     const sqlFor = (rows: number) => (rows === total ? "select adid from audience" : `select adid from audience where id <= ${rows}`);
+    // Free the emulator's disk between runs (a reset would also forget the token).
+    const clearFiles = async () => {
+      const headers = { authorization: `Bearer ${bench.token}`, adAccountId: "27429" };
+      const list = (await (await fetch(`${bench.emulatorUrl}/openapi/v4/customerFiles`, { headers })).json()) as { content?: { id: number }[] } | { id: number }[];
+      const files = Array.isArray(list) ? list : (list.content ?? []);
+      for (const f of files) await fetch(`${bench.emulatorUrl}/openapi/v4/customerFiles/${f.id}`, { method: "DELETE", headers });
+    };
     const filesNamed = async (prefix: string) => (await (await fetch(`${bench.emulatorUrl}/__emulator/state`)).json()).files.filter((f: { name: string }) => f.name.startsWith(prefix)).length;
 
     // 1. Throughput.
@@ -70,7 +77,7 @@ async function main() {
       b.push(await baseline(run));
       a.push(await product(run));
       console.log(`run ${run}: product ${a[run - 1]!.seconds.toFixed(1)} s (${a[run - 1]!.files} files, worker peak ${a[run - 1]!.peakRssMb.toFixed(0)} MB), tools ${b[run - 1]!.seconds.toFixed(1)} s (${b[run - 1]!.files} files)`);
-      await fetch(`${bench.emulatorUrl}/__emulator/reset`, { method: "POST" }).catch(() => {});
+      await clearFiles();
     }
     const bytes = ROWS * 37;
     const A = median(a.map((r) => r.seconds));
@@ -96,7 +103,7 @@ async function main() {
       if (job.status !== "success") throw new Error(`memory export of ${rows} rows ended ${job.status}: ${job.error}`);
       memory.push({ rows, peakRssMb: peak, seconds: job.seconds, files: job.files });
       console.log(`memory: ${rows.toLocaleString()} rows → worker peak ${peak.toFixed(0)} MB (${job.files} files, ${job.seconds.toFixed(1)} s)`);
-      await fetch(`${bench.emulatorUrl}/__emulator/reset`, { method: "POST" }).catch(() => {});
+      await clearFiles();
     }
     const peaks = memory.map((m) => m.peakRssMb);
     const growth = memory[memory.length - 1]!.peakRssMb / memory[0]!.peakRssMb;

@@ -13,7 +13,8 @@ export async function registerHandlers(boss: PgBoss): Promise<void> {
     return { pong: job.data.nonce, pid: process.pid };
   });
   for (let i = 0; i < EXPORT_CONCURRENCY; i++) {
-    await boss.work<{ jobId: number }>(QUEUES.runJob, { pollingIntervalSeconds: 1 }, async ([job]) => {
+    // pg-boss's shortest poll: a queued export waits at most half a second for a free lane.
+    await boss.work<{ jobId: number }>(QUEUES.runJob, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
       await runJob(job.data.jobId);
     });
   }
