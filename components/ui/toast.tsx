@@ -68,7 +68,7 @@ function ToastItem({ toast, dismiss, closeLabel }: { toast: Toast; dismiss: (id:
       className={`pointer-events-auto flex items-start gap-2 rounded-md border px-3 py-2 text-sm shadow-md ${toast.kind === "success" ? "border-green-700 bg-green-50 text-green-900" : "border-slate-400 bg-white text-slate-900"}`}
     >
       <span aria-hidden className="font-bold">
-        {toast.kind === "success" ? "✓" : "ℹ"}
+        {toast.kind === "success" ? "✓" : "•"}
       </span>
       <p className="flex-1">{toast.message}</p>
       <button type="button" onClick={() => dismiss(toast.id)} aria-label={closeLabel} className="rounded px-1 text-slate-700 hover:bg-black/5">

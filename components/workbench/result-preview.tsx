@@ -37,7 +37,8 @@ export function ResultPreview({ result }: { result: PreviewData }) {
           : t("rowsSummary", { total: format.number(result.totalRows), shown: format.number(result.rows.length) })}{" "}
         · {t("elapsed", { seconds: format.number(result.elapsedMs / 1000, { maximumFractionDigits: 2 }) })}
       </p>
-      <div className="max-h-[32rem] overflow-auto rounded-md border border-slate-200 bg-white">
+      {/* Focusable, so keyboard users can scroll a wide or long result. */}
+      <div tabIndex={0} role="region" aria-label={t("resultCaption")} className="max-h-[32rem] overflow-auto rounded-md border border-slate-200 bg-white">
         <table className="w-full border-collapse text-sm">
           <caption className="sr-only">{t("resultCaption")}</caption>
           <thead className="sticky top-0 bg-slate-100 text-left">

@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { currentUser } from "@/lib/auth/guard";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { LocaleSwitcher } from "@/components/shell/locale-switcher";
 
 export default async function SignInPage() {
   if (await currentUser()) redirect("/");
@@ -11,6 +12,7 @@ export default async function SignInPage() {
       <p className="text-sm font-semibold text-slate-500">{t("app.name")}</p>
       <h1 className="mb-4 text-xl font-semibold">{t("signIn.title")}</h1>
       <SignInForm />
+      <LocaleSwitcher className="mt-6 border-t border-slate-200 pt-4" />
     </main>
   );
 }
