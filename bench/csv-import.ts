@@ -237,9 +237,10 @@ async function main(): Promise<void> {
     console.log(`| product (COPY)   | ${result.product.medianSeconds.toFixed(2).padStart(8)} | ${result.product.mbPerSecond.toFixed(1).padStart(5)} |`);
     console.log(`| psql \\copy       | ${result.psql.medianSeconds.toFixed(2).padStart(8)} | ${result.psql.mbPerSecond.toFixed(1).padStart(5)} |`);
     console.log(`product / psql = ${result.ratio} (bar ≤ ${BAR}: ${result.pass ? "pass" : "FAIL"}); peak RSS ${result.product.peakRssMb} MB (at start ${result.product.baselineRssMb} MB)`);
-    fs.mkdirSync(path.join(root, "bench/results"), { recursive: true });
-    fs.writeFileSync(path.join(root, "bench/results/csv-import.json"), `${JSON.stringify(result, null, 2)}\n`);
-    console.log("wrote bench/results/csv-import.json");
+    const out = process.env.BENCH_RESULTS_DIR ?? path.join(root, "bench/results");
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, "csv-import.json"), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`wrote ${path.join(out, "csv-import.json")}`);
     if (!result.pass) exitCode = 1;
   } finally {
     await server.stop().catch(() => {});

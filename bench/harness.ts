@@ -31,9 +31,14 @@ export function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 }
 
+/** Where results go: bench/results, or BENCH_RESULTS_DIR (`npm run bench -- --quick` keeps smoke figures out of it). */
+export function resultsDir(): string {
+  return process.env.BENCH_RESULTS_DIR ?? path.join(root, "bench/results");
+}
+
 export function writeResult(name: string, result: object): void {
-  fs.mkdirSync(path.join(root, "bench/results"), { recursive: true });
-  fs.writeFileSync(path.join(root, "bench/results", `${name}.json`), `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, ...result }, null, 2)}\n`);
+  fs.mkdirSync(resultsDir(), { recursive: true });
+  fs.writeFileSync(path.join(resultsDir(), `${name}.json`), `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, ...result }, null, 2)}\n`);
 }
 
 export interface Bench {

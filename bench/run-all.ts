@@ -7,9 +7,11 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { root, writeResult } from "./harness";
+import os from "node:os";
+import { resultsDir, root, writeResult } from "./harness";
 
 const quick = process.argv.includes("--quick");
+if (quick) process.env.BENCH_RESULTS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "kmh-bench-quick-"));
 const RUNS: [string, string[]][] = [
   ["export.ts", quick ? ["--rows", "1000000", "--memory-rows", "200000,1000000", "--runs", "1"] : []],
   ["csv-import.ts", quick ? ["--size-mb", "64", "--runs", "1"] : []],
@@ -29,7 +31,7 @@ for (const [script, args] of RUNS) {
 
 const read = (name: string) => {
   try {
-    return JSON.parse(fs.readFileSync(path.join(root, "bench/results", `${name}.json`), "utf8"));
+    return JSON.parse(fs.readFileSync(path.join(resultsDir(), `${name}.json`), "utf8"));
   } catch {
     return null;
   }
