@@ -76,9 +76,21 @@ export async function issueJob(user: SessionUser, input: IssueJobInput, internal
     const saved = await db.savedQuery.findUnique({ where: { id: job.savedQueryId }, select: { ownerId: true } });
     assertCanUse(user, saved?.ownerId, "Query");
   }
+  // Internal fields (activation runs set them): a caller may file a job only under their own activation and segment.
+  if (job.activationId) {
+    const activation = await db.activation.findUnique({ where: { id: job.activationId }, select: { ownerId: true, segmentId: true } });
+    assertCanUse(user, activation?.ownerId, "Activation");
+    if (job.segmentId !== undefined && job.segmentId !== activation!.segmentId) throw new AppError("invalid_input", "segmentId: is not the activation's segment", { segmentId: "is not the activation's segment" });
+  }
+  if (job.segmentId) {
+    const segment = await db.segment.findUnique({ where: { id: job.segmentId }, select: { ownerId: true } });
+    assertCanUse(user, segment?.ownerId, "Segment");
+  }
   if (job.domainKey) {
-    const existing = await db.job.findUnique({ where: { domainKey: job.domainKey }, select: { id: true } });
-    if (existing) throw new AppError("conflict", `domain_key: already used by job ${existing.id}`, { domain_key: String(existing.id) });
+    const existing = await db.job.findUnique({ where: { domainKey: job.domainKey }, select: { id: true, ownerId: true } });
+    // Another user's job is not revealed: only that the key is taken.
+    if (existing && (user.role === "admin" || existing.ownerId === user.id)) throw new AppError("conflict", `domain_key: already used by job ${existing.id}`, { domain_key: String(existing.id) });
+    if (existing) throw new AppError("conflict", "domain_key: already used", { domain_key: "already used" });
   }
   let created;
   try {
