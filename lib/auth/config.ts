@@ -2,7 +2,7 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { env } from "@/lib/env";
+import { env, publicUrl } from "@/lib/env";
 import { checkCredentials } from "@/lib/auth/sign-in";
 
 export class ThrottledSignIn extends CredentialsSignin {
@@ -19,6 +19,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: env().AUTH_SECRET,
   trustHost: true,
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  // Session cookies are HttpOnly and SameSite=Lax (next-auth's defaults), and Secure (__Secure-
+  // prefixed) on https requests (X-Forwarded-Proto counts). With an https PUBLIC_URL always Secure,
+  // even when a proxy in front speaks plain HTTP to the app without saying so.
+  useSecureCookies: publicUrl().startsWith("https:") || undefined,
   pages: { signIn: "/sign-in" },
   // A wrong password is an expected outcome, not a server error worth a stack trace.
   logger: {

@@ -13,6 +13,7 @@ import { db, type Role } from "@/lib/db";
 import { AppError, httpStatus, toErrorValue, type ErrorValue, type Result } from "@/lib/errors";
 import { authenticateApiKey, keyFromAuthorization, RateLimited } from "@/lib/api-keys/keys";
 import { runAction, type AuditOf } from "@/lib/auth/run-action";
+import { crossSiteRefusal } from "@/lib/auth/csrf";
 import { hasRole, type SessionUser } from "@/lib/auth/access";
 
 export { assertCanUse, hasRole, type SessionUser } from "@/lib/auth/access";
@@ -63,6 +64,7 @@ type RouteContext = { params: Promise<Record<string, string | string[]>> };
  * (the v3 API): such routes take keys only, so a browser's cookies can never drive them (no CSRF).
  * `browser: true` routes (navigated to, not fetched) send a visitor without a session to sign-in.
  * `status` may map an error to another HTTP status (the v3 API's 422 for invalid input).
+ * Cookie-authenticated POST/PUT/PATCH/DELETE from another site are refused with 403 (lib/auth/csrf.ts).
  */
 export function defineRoute(
   options: { role?: Role; browser?: boolean; auth?: "session" | "api-key"; status?: (error: unknown, value: ErrorValue) => number },
@@ -71,6 +73,9 @@ export function defineRoute(
   return async (request: Request, context: RouteContext): Promise<Response> => {
     try {
       const key = keyFromAuthorization(request.headers.get("authorization"));
+      // CSRF: a state-changing request riding on the session cookie must come from this site.
+      const refusal = key || options.auth === "api-key" ? null : crossSiteRefusal(request);
+      if (refusal) throw new AppError("forbidden", refusal);
       const user = key ? await authenticateApiKey(key) : options.auth === "api-key" ? null : await currentUser();
       if (!user && options.browser) return new Response(null, { status: 303, headers: { location: "/sign-in" } });
       if (!user && options.auth === "api-key") throw new AppError("unauthenticated", "Send an API key: Authorization: TD1 <key>.");
