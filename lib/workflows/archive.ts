@@ -84,6 +84,9 @@ async function expand(file: UploadedFile): Promise<UploadedFile[]> {
 export async function projectFiles(uploaded: UploadedFile[]): Promise<Record<string, string>> {
   let all: UploadedFile[] = [];
   for (const file of uploaded) all.push(...(isArchive(file.name) ? await expand(file) : [file]));
+  // A name that climbs out of the project (`../x`, `/etc/x`, `C:\x`) is refused, not quietly left out with the dotfiles.
+  const climbing = all.find((f) => /^([/\\]|[A-Za-z]:)/.test(f.name) || f.name.split(/[/\\]/).includes(".."));
+  if (climbing) throw new AppError("invalid_input", `files: "${climbing.name.slice(0, 200)}" is not an allowed file name (letters, digits, _ . - and folders)`);
   // Leave out what archivers add (macOS resource forks, dotfiles, folders).
   all = all.filter((f) => !f.name.split("/").some((part) => part.startsWith(".") || part === "__MACOSX") && !f.name.endsWith("/"));
   const names = all.map((f) => f.name.replace(/^\.\//, ""));

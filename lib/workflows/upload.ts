@@ -1,6 +1,8 @@
 /**
  * A multipart project upload (fields `name` or `projectId`, any number of `files`), read with
  * busboy under the archive module's limits; the files become a project revision via saveProject.
+ * File names are kept as sent (preservePath), so a folder upload keeps its folders and a name
+ * like `../../etc/passwd` reaches projectFiles' check instead of being cut to `passwd`.
  */
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
@@ -16,7 +18,7 @@ async function readMultipart(request: Request): Promise<{ fields: Record<string,
   const fields: Record<string, string> = {};
   const files: UploadedFile[] = [];
   await new Promise<void>((resolve, reject) => {
-    const parser = busboy({ headers: { "content-type": type }, limits: { files: MAX_FILES, fileSize: MAX_PROJECT_BYTES, fields: 10, fieldSize: 1000 } });
+    const parser = busboy({ headers: { "content-type": type }, preservePath: true, limits: { files: MAX_FILES, fileSize: MAX_PROJECT_BYTES, fields: 10, fieldSize: 1000 } });
     parser.on("field", (name, value) => (fields[name] = value));
     parser.on("file", (_field, stream, info) => {
       const chunks: Buffer[] = [];
