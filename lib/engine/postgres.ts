@@ -16,7 +16,7 @@
 import crypto from "node:crypto";
 import { PassThrough } from "node:stream";
 import pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
+import { copyOutStream } from "@/lib/engine/copy-out";
 import { QueryError, toQueryError } from "@/lib/engine/errors";
 import { singleReadStatement } from "@/lib/engine/sql";
 import {
@@ -159,7 +159,7 @@ export class PostgresEngine implements QueryEngine {
     }
     session.ctx.prefixLength = COPY_PREFIX.length;
     // A newline before the closing parenthesis: the statement may end in a -- comment.
-    const copy = session.client.query(copyTo(`${COPY_PREFIX}${session.statement}\n) to stdout`));
+    const copy = session.client.query(copyOutStream(`${COPY_PREFIX}${session.statement}\n) to stdout`));
     const out = new PassThrough({ highWaterMark: 1 << 20 });
     let finished = false;
     copy.on("error", (error) => {

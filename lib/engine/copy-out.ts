@@ -1,0 +1,92 @@
+/**
+ * `COPY … TO STDOUT` as a stream, through pg-copy-streams with a faster message parser.
+ *
+ * PostgreSQL sends one CopyData message per row. pg-copy-streams (7.0.0) takes each row's payload
+ * out of its buffer list as a Buffer of its own and concatenates them again per network read: two
+ * allocations and copies per row, ~12 M small objects for a 12 M-row export, which made reading the
+ * rows several times slower than psql on a busy 2-core machine (measured). This parser walks each
+ * network chunk once and copies the payloads of its CopyData messages straight into one output
+ * buffer: one allocation per chunk, nothing per row. Everything else — attaching to the
+ * connection, handing an ErrorResponse or the messages after CopyDone back to pg, backpressure —
+ * stays pg-copy-streams' own: only its `_parse` is replaced, on the instance, for this pinned version.
+ */
+import { to as copyTo } from "pg-copy-streams";
+
+const COPY_DATA = 0x64; // 'd'
+const ERROR_RESPONSE = 0x45; // 'E'
+/** Messages PostgreSQL may intersperse during COPY OUT; anything else ends the copy. */
+const INTERSPERSED = new Set([0x48 /* CopyOutResponse 'H' */, COPY_DATA, 0x53 /* ParameterStatus */, 0x4e /* Notice */, 0x41 /* Notification */]);
+
+const PG_CODE = 0;
+const PG_MESSAGE = 2;
+
+/** The fields of pg-copy-streams' CopyStreamQuery this parser works with. */
+interface CopyStreamInternals {
+  _state: number;
+  _code: number;
+  _unreadMessageContentLength: number;
+  _buffer: { size: number; push(chunk: Buffer): void; take(n: number): Buffer };
+  _detach(): void;
+  _cleanup(): void;
+  push(chunk: Buffer | null): boolean;
+}
+
+function fastParse(this: CopyStreamInternals, chunk: Buffer): boolean | undefined {
+  const buf = this._buffer.size > 0 ? Buffer.concat([this._buffer.take(this._buffer.size), chunk]) : chunk;
+  const out = Buffer.allocUnsafe(buf.length);
+  let o = 0;
+  let p = 0;
+  let done = false;
+  while (p < buf.length) {
+    if (this._state === PG_MESSAGE) {
+      const n = Math.min(this._unreadMessageContentLength, buf.length - p);
+      if (this._code === COPY_DATA) o += buf.copy(out, o, p, p + n);
+      p += n;
+      this._unreadMessageContentLength -= n;
+      if (this._unreadMessageContentLength > 0) break; // the rest arrives with the next chunk
+      this._state = PG_CODE;
+      if (!INTERSPERSED.has(this._code)) {
+        done = true; // CopyDone (or anything unexpected): pg takes over from here
+        break;
+      }
+      continue;
+    }
+    // PG_CODE: a message header (code + length) needs 5 bytes.
+    if (buf.length - p < 5) break;
+    const code = buf[p]!;
+    if (code === ERROR_RESPONSE) {
+      // pg parses the error and fails the query; give it everything from the error on.
+      this._buffer.push(buf.subarray(p));
+      this._detach();
+      return undefined;
+    }
+    this._code = code;
+    this._unreadMessageContentLength = buf.readUInt32BE(p + 1) - 4;
+    this._state = PG_MESSAGE;
+    p += 5;
+    if (this._unreadMessageContentLength === 0) {
+      this._state = PG_CODE;
+      if (!INTERSPERSED.has(code)) {
+        done = true;
+        break;
+      }
+    }
+  }
+  if (p < buf.length) this._buffer.push(buf.subarray(p));
+  let drained = true;
+  if (o > 0) drained = this.push(out.subarray(0, o));
+  if (done) {
+    this._detach();
+    this.push(null);
+    this._cleanup();
+  }
+  return drained;
+}
+
+/** pg-copy-streams' `to(text)`, with the per-chunk parser above. */
+export function copyOutStream(text: string): ReturnType<typeof copyTo> {
+  const stream = copyTo(text);
+  (stream as unknown as { _parse: typeof fastParse })._parse = fastParse;
+  return stream;
+}
+
