@@ -12,7 +12,7 @@ import { useAction } from "@/components/ui/use-action";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { Alert } from "@/components/ui/alert";
-import { ExportResultsForm, type ExportAuthentication, type ExportTarget } from "@/components/export/export-results-form";
+import { ExportResultsForm, initialExportTarget, type ExportAuthentication, type ExportTarget } from "@/components/export/export-results-form";
 import { ScheduleEditor, type ScheduleValue } from "@/components/schedule/schedule-editor";
 import { ResultPreview, type PreviewData } from "@/components/workbench/result-preview";
 
@@ -162,7 +162,7 @@ export function ActivationForm({ segment, authentications, initial }: Props) {
   const [value, setValue] = useState<ActivationValue>(
     initial ?? {
       name: "",
-      target: { authenticationId: authentications.find((a) => a.status === "healthy")?.id ?? null, settings: null },
+      target: initialExportTarget(authentications),
       mapping: { mode: "columns", columns: [], strings: [] },
       schedule: { cron: "", timezone: "UTC", delaySeconds: 0 },
       emails: "",

@@ -20,6 +20,17 @@ export interface ExportTarget {
 const OTHER = "other";
 
 /**
+ * A new form's starting point: the first healthy authentication with its first ad account, so what
+ * the selects show is what is submitted (the ad-account select otherwise shows its first option over
+ * an empty value, and a user who leaves it as shown would be told it is empty).
+ */
+export function initialExportTarget(authentications: ExportAuthentication[]): ExportTarget {
+  const first = authentications.find((a) => a.status === "healthy");
+  if (!first) return { authenticationId: null, settings: null };
+  return { authenticationId: first.id, settings: { ad_account_id: first.adAccounts[0]?.id ?? "", mode: "register", file_name: "" } as ExportSettingsInput };
+}
+
+/**
  * The seed's parameters table: Authentication, Data Source (Customer File), Ad Account ID,
  * Mode (Register / Edit), Customer File Name, When data size is greater than 200MB.
  * Validated on the server by the same schema as the API and workflows (lib/export/settings.ts).

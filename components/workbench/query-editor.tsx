@@ -7,7 +7,7 @@ import { deleteQueryAction, saveQueryAction } from "@/lib/workbench/actions";
 import type { ErrorValue } from "@/lib/errors";
 import { runExportAction } from "@/lib/export/actions";
 import { SqlEditor } from "@/components/workbench/sql-editor";
-import { ExportResultsForm, type ExportAuthentication, type ExportTarget } from "@/components/export/export-results-form";
+import { ExportResultsForm, initialExportTarget, type ExportAuthentication, type ExportTarget } from "@/components/export/export-results-form";
 import { SchedulePanel, type SavedSchedule } from "@/components/schedule/schedule-panel";
 import { ResultPreview, type PreviewData } from "@/components/workbench/result-preview";
 import { Button } from "@/components/ui/button";
@@ -38,7 +38,7 @@ export function QueryEditor({ databases, saved, defaultDatabase, authentications
   const t = useTranslations("workbench");
   const te = useTranslations("export");
   const [exportOpen, setExportOpen] = useState(!!saved?.exportTarget);
-  const [target, setTarget] = useState<ExportTarget>(saved?.exportTarget ?? { authenticationId: authentications.find((a) => a.status === "healthy")?.id ?? null, settings: null });
+  const [target, setTarget] = useState<ExportTarget>(saved?.exportTarget ?? initialExportTarget(authentications));
   const [exportError, setExportError] = useState<ErrorValue | null>(null);
   const [exporting, startExport] = useTransition();
   const router = useRouter();
