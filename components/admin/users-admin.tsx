@@ -1,11 +1,12 @@
 "use client";
-import { useFormatter, useTranslations } from "next-intl";
+import { useState } from "react";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { changeRoleAction, createUserAction, setDisabledAction } from "@/lib/users/actions";
 import { useAction } from "@/components/ui/use-action";
 import { TextField, SelectField } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
-import { DataTable } from "@/components/ui/table";
+import { DataTable, sortRows, type SortDirection, type TableColumn } from "@/components/ui/table";
 
 interface UserRow {
   id: string;
@@ -16,11 +17,30 @@ interface UserRow {
   createdAt: string;
 }
 
+type SortKey = "email" | "name" | "role" | "status" | "created";
+const SORT_KEYS: Record<SortKey, (user: UserRow) => string | null> = {
+  email: (u) => u.email,
+  name: (u) => u.name,
+  role: (u) => u.role,
+  status: (u) => (u.disabled ? "1" : "0"),
+  created: (u) => u.createdAt,
+};
+
 export function UsersAdmin({ users, meId }: { users: UserRow[]; meId: string }) {
   const t = useTranslations("admin");
   const tr = useTranslations("roles");
   const format = useFormatter();
   const { pending, error, notice, run } = useAction();
+  const locale = useLocale();
+  const [sort, setSort] = useState<{ key: SortKey; direction: SortDirection }>({ key: "created", direction: "ascending" });
+  const sortable = (key: SortKey, label: string): TableColumn => ({
+    label,
+    sort: {
+      direction: sort.key === key ? sort.direction : undefined,
+      onSort: () => setSort({ key, direction: sort.key === key && sort.direction === "ascending" ? "descending" : "ascending" }),
+    },
+  });
+  const rows = sortRows(users, SORT_KEYS[sort.key], sort.direction, locale);
 
   function onCreate(form: HTMLFormElement) {
     const data = Object.fromEntries(new FormData(form));
@@ -62,9 +82,9 @@ export function UsersAdmin({ users, meId }: { users: UserRow[]; meId: string }) 
       </section>
       <DataTable
         caption={t("tableCaption")}
-        columns={[{ label: t("colEmail") }, { label: t("colName") }, { label: t("colRole") }, { label: t("colStatus") }, { label: t("colCreated") }, { label: t("colActions") }]}
+        columns={[sortable("email", t("colEmail")), sortable("name", t("colName")), sortable("role", t("colRole")), sortable("status", t("colStatus")), sortable("created", t("colCreated")), { label: t("colActions") }]}
       >
-          {users.map((user) => (
+          {rows.map((user) => (
             <tr key={user.id} className="border-t border-slate-200">
               <td className="px-3 py-2">
                 {user.email} {user.id === meId ? <span className="text-slate-500">{t("you")}</span> : null}

@@ -1,15 +1,32 @@
 import Link from "next/link";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 import { requireUser } from "@/lib/auth/guard";
 import { listSavedQueries } from "@/lib/workbench/queries";
 import { exportTargetLabel } from "@/lib/export/view";
-import { DataTable } from "@/components/ui/table";
+import { DataTable, sortRows, type SortDirection, type TableColumn } from "@/components/ui/table";
 
-export default async function QueriesPage() {
+type Query = Awaited<ReturnType<typeof listSavedQueries>>[number];
+const SORTS = {
+  name: (q: Query) => q.name,
+  database: (q: Query) => q.database,
+  lastRun: (q: Query) => q.lastRunAt?.getTime() ?? null,
+  updated: (q: Query) => q.updatedAt.getTime(),
+} as const;
+type SortKey = keyof typeof SORTS;
+
+export default async function QueriesPage({ searchParams }: { searchParams: Promise<{ sort?: string; dir?: string }> }) {
   const user = await requireUser();
   const t = await getTranslations("workbench");
   const format = await getFormatter();
-  const queries = await listSavedQueries(user);
+  const params = await searchParams;
+  // Sorted here, not in SQL: a user's saved queries are a short list.
+  const key: SortKey = params.sort && params.sort in SORTS ? (params.sort as SortKey) : "updated";
+  const direction: SortDirection = params.dir === "asc" ? "ascending" : params.dir === "desc" ? "descending" : key === "name" || key === "database" ? "ascending" : "descending";
+  const queries = sortRows(await listSavedQueries(user), SORTS[key], direction, await getLocale());
+  const sortable = (column: SortKey, label: string): TableColumn => ({
+    label,
+    sort: { direction: key === column ? direction : undefined, href: `/workbench/queries?sort=${column}&dir=${key === column && direction === "ascending" ? "desc" : "asc"}` },
+  });
   return (
     <div className="max-w-6xl space-y-4">
       <div className="flex items-center justify-between">
@@ -26,7 +43,7 @@ export default async function QueriesPage() {
       ) : (
         <DataTable
           caption={t("queriesCaption")}
-          columns={[{ label: t("colName") }, { label: t("colDatabase") }, { label: t("colOwner"), hidden: user.role !== "admin" }, { label: t("colLastRun") }, { label: t("colSchedule") }, { label: t("colExport") }, { label: t("colUpdated") }]}
+          columns={[sortable("name", t("colName")), sortable("database", t("colDatabase")), { label: t("colOwner"), hidden: user.role !== "admin" }, sortable("lastRun", t("colLastRun")), { label: t("colSchedule") }, { label: t("colExport") }, sortable("updated", t("colUpdated"))]}
         >
             {queries.map((q) => (
               <tr key={q.id} className="border-t border-slate-200">
