@@ -26,7 +26,7 @@ export function ApiKeysManager({ keys, isAdmin, meId, endpoint }: { keys: ApiKey
   const { pending, error, notice, run } = useAction();
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
-  const when = (iso: string) => format.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
+  const when = (iso: string) => format.dateTime(new Date(iso), "dateTime");
 
   function onCreate(form: HTMLFormElement) {
     const name = String(new FormData(form).get("name") ?? "");

@@ -11,7 +11,7 @@ export default async function WorkflowsPage() {
   const t = await getTranslations("workflows");
   const format = await getFormatter();
   const projects = await listProjects(user);
-  const when = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeStyle: "short" });
+  const when = (d: Date) => format.dateTime(d, "dateTime");
   return (
     <div className="max-w-6xl space-y-4">
       <div>

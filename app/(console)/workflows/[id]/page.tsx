@@ -22,7 +22,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
-  const when = (d: Date | null) => (d ? format.dateTime(d, { dateStyle: "medium", timeStyle: "medium" }) : "—");
+  const when = (d: Date | null) => (d ? format.dateTime(d, "dateTimeSeconds") : "—");
   return (
     <div className="max-w-6xl space-y-6">
       <Link href="/workflows" className="text-sm underline">

@@ -19,8 +19,8 @@ export default async function AttemptPage({ params }: { params: Promise<{ id: st
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
-  const when = (d: Date | null) => (d ? format.dateTime(d, { dateStyle: "medium", timeStyle: "medium" }) : "—");
-  const sessionTime = format.dateTime(attempt.session.sessionTime, { dateStyle: "medium", timeStyle: "medium", timeZone: attempt.timezone });
+  const when = (d: Date | null) => (d ? format.dateTime(d, "dateTimeSeconds") : "—");
+  const sessionTime = format.dateTime(attempt.session.sessionTime, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", second: "2-digit", timeZone: attempt.timezone, timeZoneName: "short" });
   const retriedBy = attempt.session.attempts.find((a) => a.index > attempt.index)?.id ?? null;
   return (
     <div className="max-w-6xl space-y-4">
