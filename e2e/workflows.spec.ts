@@ -89,9 +89,9 @@ test("editing in the console keeps versions; a problem is shown with its line an
   await page.getByRole("button", { name: "Save new version" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "problem" })).toContainText('kakao_register.dig:2: py>: unknown operator "py>"');
 
-  await page.getByRole("button", { name: "upload.sql" }).click();
+  await page.getByRole("button", { name: "upload.sql", exact: true }).click();
   await page.getByTestId("workflow-editor").locator(".cm-content").fill("select adid from customers where age < 30");
-  await page.getByRole("button", { name: "kakao_register.dig" }).click();
+  await page.getByRole("button", { name: "kakao_register.dig", exact: true }).click();
   await page.getByTestId("workflow-editor").locator(".cm-content").fill(
     "_export:\n  td:\n    database: kakao_db\n\n+kakao_task:\n  td>: upload.sql\n  database: ${td.database}\n  result_connection: new_kakao_auth\n  result_settings:\n    type: kakao_moment\n    data_source: customer_file\n    ad_account_id: 27429\n    mode: register\n    file_name: young_${session_date_compact}\n",
   );
