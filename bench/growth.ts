@@ -60,6 +60,12 @@ async function main() {
         size,
       );
       have = size;
+      // The chart's per-day counts, as the runner keeps them when jobs succeed (lib/jobs/stats.ts).
+      await db.$executeRawUnsafe("delete from export_days");
+      await db.$executeRawUnsafe(
+        `insert into export_days (owner_id, day, jobs, rows_exported, files)
+         select owner_id, finished_at::date, count(*), sum(rows_exported), sum(files_done) from jobs where status = 'success' and finished_at is not null group by 1, 2`,
+      );
       await db.$executeRawUnsafe("analyze jobs");
       const newest = await listJobs(bench.user, { limit: 20 });
       const deepBefore = (await db.job.findFirst({ where: { ownerId: bench.user.id }, orderBy: { id: "asc" }, skip: Math.floor(size / 4), select: { id: true } }))?.id ?? newest.nextBefore ?? 1;

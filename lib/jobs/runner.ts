@@ -15,6 +15,7 @@ import { exportSettingsSchema } from "@/lib/export/settings";
 import { ConfigurationError, runExport, type ExportProgress } from "@/lib/export/run-export";
 import { ReconnectNeeded } from "@/lib/authentications/token-lifecycle";
 import { appendLog, enqueue } from "@/lib/jobs/jobs";
+import { finishSuccessfully } from "@/lib/jobs/stats";
 import { storeQueryResult } from "@/lib/jobs/results";
 import { QUEUES, queue } from "@/lib/jobs/queue";
 
@@ -96,10 +97,7 @@ export async function runJob(jobId: number): Promise<void> {
         onProgress: ({ rows, bytes }) => progress({ bytesRead: bytes, rowsRead: rows, rowsExported: 0, bytesSpooled: 0, filesDone: 0 }),
       });
       await progressWrites;
-      await db.job.update({
-        where: { id: jobId },
-        data: {
-          status: "success",
+      await finishSuccessfully(jobId, {
           finishedAt: new Date(),
           heartbeatAt: null,
           resultColumns: stored.columns as unknown as Prisma.InputJsonValue,
@@ -107,7 +105,6 @@ export async function runJob(jobId: number): Promise<void> {
           bytesRead: stored.bytes,
           resultPath: stored.path,
           resultBytes: stored.bytes,
-        },
       });
       await appendLog(jobId, "info", `Success: ${stored.rows} rows (${stored.bytes} bytes) stored as the job's result`);
       return;
@@ -145,10 +142,7 @@ export async function runJob(jobId: number): Promise<void> {
     });
     const { counts } = result;
     await progressWrites;
-    await db.job.update({
-      where: { id: jobId },
-      data: {
-        status: "success",
+    await finishSuccessfully(jobId, {
         finishedAt: new Date(),
         heartbeatAt: null,
         resultColumns: result.columns as unknown as Prisma.InputJsonValue,
@@ -161,7 +155,6 @@ export async function runJob(jobId: number): Promise<void> {
         bytesRead: result.bytesRead,
         bytesExported: result.bytesExported,
         filesDone: result.files,
-      },
     });
     await appendLog(
       jobId,

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { db, Prisma } from "@/lib/db";
 import { resetAppTables } from "@/test/db";
 import { createUser } from "@/lib/users/users";
-import { exportsPerDay } from "@/lib/jobs/stats";
+import { exportsPerDay, finishSuccessfully } from "@/lib/jobs/stats";
 import type { SessionUser } from "@/lib/auth/access";
 
 let admin: SessionUser;
@@ -11,10 +11,14 @@ let bob: SessionUser;
 
 const now = new Date("2025-03-15T12:00:00Z");
 
-function finished(owner: SessionUser, at: string, data: Partial<Prisma.JobUncheckedCreateInput> = {}) {
-  return db.job.create({
-    data: { ownerId: owner.id, database: "kakao_db", query: "select adid from customers", status: "success", startedAt: new Date(at), finishedAt: new Date(at), ...data },
+/** A job that ended at `at`; a successful one ends the way the runner ends it (finishSuccessfully). */
+async function finished(owner: SessionUser, at: string, data: Partial<Prisma.JobUncheckedCreateInput> = {}) {
+  const { status = "success", ...rest } = data;
+  const job = await db.job.create({
+    data: { ownerId: owner.id, database: "kakao_db", query: "select adid from customers", status: status === "success" ? "running" : status, startedAt: new Date(at), finishedAt: status === "success" ? null : new Date(at), ...rest },
   });
+  if (status === "success") await finishSuccessfully(job.id, { finishedAt: new Date(at) });
+  return job;
 }
 
 beforeEach(async () => {
