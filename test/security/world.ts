@@ -50,7 +50,7 @@ export const exportSettings = (file_name = "audience") => ({ type: "kakao_moment
 export async function startWorld(): Promise<World> {
   const kakao = await startKakao("business");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kmh-security-"));
-  Object.assign(process.env, { KAKAO_WRITE_INTERVAL_MS: "0", KAKAO_RETRY_BASE_MS: "20", KAKAO_RATE_LIMIT_RETRY_BASE_MS: "20", DATA_DIR: dataDir, API_RATE_LIMIT: "100000" });
+  Object.assign(process.env, { KAKAO_WRITE_INTERVAL_MS: "0", KAKAO_RETRY_BASE_MS: "20", KAKAO_RATE_LIMIT_RETRY_BASE_MS: "20", DATA_DIR: dataDir, API_RATE_LIMIT: "10000000" });
   resetEnvCache();
   await prepareTestWarehouse();
   await control(kakao.url, "/__emulator/reset");
