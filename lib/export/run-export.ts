@@ -18,6 +18,7 @@ import { removeSpool, spoolChunks, type SpoolProgress } from "@/lib/export/chunk
 import { assertChunkNameFits } from "@/lib/export/naming";
 import type { ExportSettings } from "@/lib/export/settings";
 import { withAccessToken } from "@/lib/authentications/token-lifecycle";
+import { withCustomerFileLock } from "@/lib/export/target-lock";
 import { assertNamesFree, assertRoomFor, findFileForEdit, listCustomerFiles, uploadChunkIdempotent, type UploadedChunk, type WithToken } from "@/lib/kakao/customer-files";
 import { MAX_FILE_BYTES } from "@/lib/kakao/limits";
 import { sharedWriteLimiter } from "@/lib/kakao/rate-limit";
@@ -93,6 +94,10 @@ function retryOptions(job: ExportJob): RetryOptions {
 }
 
 export async function runExport(job: ExportJob): Promise<ExportResult> {
+  return withCustomerFileLock(job.settings.ad_account_id, job.settings.file_name, job.signal, () => exportLocked(job));
+}
+
+async function exportLocked(job: ExportJob): Promise<ExportResult> {
   const { settings } = job;
   const adAccountId = settings.ad_account_id;
   const withToken: WithToken = (call) => withAccessToken(job.authenticationId, call);

@@ -68,6 +68,15 @@ describe("export jobs (real warehouse, emulator, PostgreSQL)", () => {
     expect((await emulatorState(kakao.url)).files.map((f) => f.name)).toEqual(["once"]);
   });
 
+  it("two exports to one customer file run one after the other: the second finds the name taken", async () => {
+    const [a, b] = await Promise.all(["one", "two"].map(() => issueJob(user, { database: "kakao_db", query: "select adid from customers where age < 25", authenticationId, exportSettings: register("same_name") })));
+    await Promise.all([runJob(a!.id), runJob(b!.id)]);
+    const jobs = await Promise.all([getJob(user, a!.id), getJob(user, b!.id)]);
+    expect(jobs.map((j) => j.status).sort()).toEqual(["error", "success"]);
+    expect(jobs.find((j) => j.status === "error")).toMatchObject({ errorKind: "configuration" });
+    expect((await emulatorState(kakao.url)).files.filter((f) => f.name.startsWith("same_name"))).toHaveLength(1);
+  });
+
   it("edits: replaces the contents of the file with that name", async () => {
     await run("select adid from customers where age < 30", register("to_edit"));
     const job = await run("select column_a as adid from devices", { ad_account_id: 27429, mode: "edit", file_name: "to_edit", action: "stop" });
