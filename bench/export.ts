@@ -39,13 +39,7 @@ async function main() {
     console.log(`generating ${total.toLocaleString()} ADIDs…`);
     await adidTable(bench, "audience", total);
     const sqlFor = (rows: number) => (rows === total ? "select adid from audience" : `select adid from audience where id <= ${rows}`);
-    // Free the emulator's disk between runs (a reset would also forget the token).
-    const clearFiles = async () => {
-      const headers = { authorization: `Bearer ${bench.token}`, adAccountId: "27429" };
-      const list = (await (await fetch(`${bench.emulatorUrl}/openapi/v4/customerFiles`, { headers })).json()) as { content?: { id: number }[] } | { id: number }[];
-      const files = Array.isArray(list) ? list : (list.content ?? []);
-      for (const f of files) await fetch(`${bench.emulatorUrl}/openapi/v4/customerFiles/${f.id}`, { method: "DELETE", headers });
-    };
+    const clearFiles = () => bench.clearFiles();
     const filesNamed = async (prefix: string) => (await (await fetch(`${bench.emulatorUrl}/__emulator/state`)).json()).files.filter((f: { name: string }) => f.name.startsWith(prefix)).length;
 
     // 1. Throughput.

@@ -51,6 +51,8 @@ export interface Bench {
   authenticationId: number;
   /** A warehouse admin client (the benchmark's own setup queries). */
   admin: pg.Client;
+  /** Delete every customer file at the emulator (Kakao allows 50 per ad account; a reset would also forget the token). */
+  clearFiles(): Promise<void>;
   /** Start a worker process like `npm start` does; resolves once it is ready. */
   startWorker(): Promise<ChildProcess>;
   stopWorker(worker: ChildProcess): Promise<void>;
@@ -99,6 +101,11 @@ export async function startBench(name: string): Promise<Bench> {
     user: { id: created.id, email: created.email, name: null, role: "marketer" },
     authenticationId: authentication.id,
     admin,
+    async clearFiles() {
+      const headers = { authorization: `Bearer ${token}`, adAccountId: "27429" };
+      const files = (await (await fetch(`${emulator.url}/openapi/v4/customerFiles`, { headers })).json()) as { id: number }[];
+      for (const f of files) await fetch(`${emulator.url}/openapi/v4/customerFiles/${f.id}`, { method: "DELETE", headers });
+    },
     async startWorker() {
       // As npm start runs it: the bundle (lib/worker/launch.ts).
       const worker = spawn(process.execPath, workerArgs(root, { bundle: (bundle ??= await buildWorker(root)) }), { cwd: root, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
