@@ -22,6 +22,11 @@ import { QUEUES, queue } from "@/lib/jobs/queue";
 export const HEARTBEAT_MS = 2_000;
 /** A running job whose lease is older than this has lost its worker (JOB_LEASE_MS). */
 export const leaseMs = () => env().JOB_LEASE_MS;
+/**
+ * The beat comes at least four times per lease: with a fixed 2 s beat, a JOB_LEASE_MS of 2 s or
+ * less had live jobs reaped and run twice at once (found by the worker-kill fault test).
+ */
+export const heartbeatMs = () => Math.max(250, Math.min(HEARTBEAT_MS, Math.floor(leaseMs() / 4)));
 /** Resumes after lost workers before the job is failed for good. */
 export const MAX_RESUMES = 20;
 
@@ -71,7 +76,7 @@ export async function runJob(jobId: number): Promise<void> {
         if (current?.killRequested) controller.abort(new Killed("killed"));
       })
       .catch(() => {});
-  }, HEARTBEAT_MS);
+  }, heartbeatMs());
 
   let lastProgress = 0;
   // Progress writes run in the background, one after another; the final outcome waits for the

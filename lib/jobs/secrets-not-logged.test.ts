@@ -23,7 +23,7 @@ import { closeMailer } from "@/lib/notify/mailer";
 import { startV3Server, type V3Server } from "@/lib/td-api/test-server";
 import { registerSettings, v3Fetch } from "@/lib/td-api/test-support";
 import { exportFixture, startKakao } from "@/lib/jobs/test-support";
-import { SQL, faultEnv, startWorker, waitFor, type WorkerProcess } from "@/lib/jobs/fault-support";
+import { SQL, faultEnv, jobLogText, startWorker, waitFor, type WorkerProcess } from "@/lib/jobs/fault-support";
 
 const SMTP_USER = "hub-mailer";
 const SMTP_PASSWORD = "smtp-Pa55word-9f2c7e1d";
@@ -129,7 +129,8 @@ describe("secrets never logged", { timeout: 240_000 }, () => {
 
     // 1. A full 3-file export over the API, run by the worker.
     const issued = (await (await call("/v3/job/issue/presto/kakao_db", json({ query: SQL, result_connection_id: authenticationId, result_connection_settings: registerSettings("secret_export") }))).json()) as { job_id: string };
-    expect(await finished(issued.job_id)).toMatchObject({ status: "success" });
+    const exported = await finished(issued.job_id);
+    expect(exported, `${JSON.stringify(exported)}\n${await jobLogText(Number(issued.job_id))}`).toMatchObject({ status: "success" });
     expect(await db.jobFile.count({ where: { jobId: Number(issued.job_id) } })).toBe(3);
 
     // 2. An export Kakao refuses (an ad account the authentication cannot use): the error path.
