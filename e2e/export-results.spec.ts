@@ -9,6 +9,7 @@ test("the seed's path end to end: query → Export Results → Register → job 
   await connectKakaoMoment(page, "export_auth");
 
   await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Queries" }).click();
+  await expect(page).toHaveURL(/\/workbench\/queries$/); // the home page also links to New Query
   await page.getByRole("link", { name: "New Query" }).click();
   const sql = "select adid from customers where country = 'KR'";
   await page.getByTestId("sql-editor").locator(".cm-content").fill(sql);

@@ -11,6 +11,7 @@ test("the seed's query path: New Query on kakao_db, Run, preview, adid check", a
   await signIn(page, E2E.adminEmail, E2E.adminPassword);
   const nav = page.getByRole("navigation", { name: "Main navigation" });
   await nav.getByRole("link", { name: "Queries" }).click();
+  await expect(page).toHaveURL(/\/workbench\/queries$/); // the home page also links to New Query
   await page.getByRole("link", { name: "New Query" }).click();
   await expect(page.getByLabel("Database")).toHaveValue("kakao_db");
 
@@ -38,6 +39,7 @@ test("the seed's query path: New Query on kakao_db, Run, preview, adid check", a
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("heading", { name: "All customers", level: 1 })).toBeVisible();
   await nav.getByRole("link", { name: "Queries" }).click();
+  await expect(page).toHaveURL(/\/workbench\/queries$/); // the home page also links to New Query
   await expect(page.getByRole("link", { name: "All customers" })).toBeVisible();
 });
 
