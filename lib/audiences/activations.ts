@@ -100,6 +100,19 @@ async function prepare(user: SessionUser, input: z.output<typeof activationInput
   return { segment, query: compiled(segment, input.mapping) };
 }
 
+/** The activation's own columns, the same for create and update. */
+function activationFields(data: z.output<typeof activationInputSchema>) {
+  return {
+    name: data.name,
+    authenticationId: data.authenticationId,
+    exportSettings: data.exportSettings as unknown as Prisma.InputJsonValue,
+    mapping: data.mapping as unknown as Prisma.InputJsonValue,
+    notifyEmails: data.notifications.emails,
+    notifyOnSuccess: data.notifications.onSuccess,
+    notifyOnFailure: data.notifications.onFailure,
+  };
+}
+
 export async function createActivation(user: SessionUser, input: ActivationInput): Promise<ActivationView> {
   const parsed = activationInputSchema.safeParse(input);
   if (!parsed.success) throw fromZodIssues(parsed.error.issues);
@@ -122,18 +135,7 @@ export async function createActivation(user: SessionUser, input: ActivationInput
         select: { id: true },
       });
       return tx.activation.create({
-        data: {
-          segmentId: segment.id,
-          ownerId: segment.ownerId,
-          name: data.name,
-          authenticationId: data.authenticationId,
-          exportSettings: data.exportSettings as unknown as Prisma.InputJsonValue,
-          mapping: data.mapping as unknown as Prisma.InputJsonValue,
-          notifyEmails: data.notifications.emails,
-          notifyOnSuccess: data.notifications.onSuccess,
-          notifyOnFailure: data.notifications.onFailure,
-          savedQueryId: carrier.id,
-        },
+        data: { segmentId: segment.id, ownerId: segment.ownerId, savedQueryId: carrier.id, ...activationFields(data) },
         select: activationSelect,
       });
     });
@@ -166,15 +168,7 @@ export async function updateActivation(user: SessionUser, input: z.input<typeof 
       });
       return tx.activation.update({
         where: { id: current.id },
-        data: {
-          name: data.name,
-          authenticationId: data.authenticationId,
-          exportSettings: data.exportSettings as unknown as Prisma.InputJsonValue,
-          mapping: data.mapping as unknown as Prisma.InputJsonValue,
-          notifyEmails: data.notifications.emails,
-          notifyOnSuccess: data.notifications.onSuccess,
-          notifyOnFailure: data.notifications.onFailure,
-        },
+        data: activationFields(data),
         select: activationSelect,
       });
     });

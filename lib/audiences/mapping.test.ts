@@ -3,7 +3,7 @@ import { compileMapping, EXPORT_TIMESTAMP_SQL, mappedColumns, type MappingContex
 import { Params } from "@/lib/audiences/rules";
 import { activationSql } from "@/lib/audiences/sql";
 import { checkAdidColumns } from "@/lib/export/adid-check";
-import { AppError } from "@/lib/errors";
+import { thrownAppError } from "@/lib/audiences/test-support";
 
 const ctx: MappingContext = {
   keyColumn: "adid",
@@ -17,15 +17,7 @@ const ctx: MappingContext = {
   audienceId: 3,
 };
 
-function error(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error("expected an AppError");
-}
+const error = thrownAppError;
 
 function compile(mapping: MappingInput) {
   const params = new Params();

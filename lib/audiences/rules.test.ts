@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { columnsUsed, compileRules, operatorsFor, typeFamily, type Attribute, type RuleTree } from "@/lib/audiences/rules";
-import { AppError } from "@/lib/errors";
+import { thrownAppError } from "@/lib/audiences/test-support";
 
 const attributes: Attribute[] = [
   { name: "adid", type: "text" },
@@ -15,15 +15,7 @@ const attributes: Attribute[] = [
 
 const tree = (...conditions: RuleTree["conditions"]): RuleTree => ({ combinator: "and", conditions });
 
-function error(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error("expected an AppError");
-}
+const error = thrownAppError;
 
 describe("rule → SQL", () => {
   it("no conditions: every row", () => {
