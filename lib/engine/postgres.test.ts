@@ -131,7 +131,7 @@ describe("preview", () => {
   it("leaves no session behind", async () => {
     await engine.preview("select 1", opts);
     await engine.preview("select nope", opts).catch(() => {});
-    expect(await sandboxSessions()).toBe(0);
+    await expect.poll(() => sandboxSessions(), { timeout: 10_000 }).toBe(0);
   });
 
   it("the process engine is the PostgreSQL one", () => {
@@ -171,7 +171,7 @@ describe("stream", () => {
       if (rows.length === 3) break;
     }
     expect(rows).toHaveLength(3);
-    expect(await sandboxSessions()).toBe(0);
+    await expect.poll(() => sandboxSessions(), { timeout: 10_000 }).toBe(0);
   });
 
   it("binds parameters apart from the SQL text: a value is only ever a value", async () => {
@@ -182,7 +182,7 @@ describe("stream", () => {
     const preview = await engine.preview("select count(*)::int as n from customers where age between $1 and $2", { ...opts, params: [20, 39] });
     expect(Number(preview.rows[0]![0])).toBeGreaterThan(0);
     await expect(engine.copyOut("select $1::text", { ...opts, params: ["a"] })).rejects.toThrow(/cannot bind parameters/);
-    expect(await sandboxSessions()).toBe(0);
+    await expect.poll(() => sandboxSessions(), { timeout: 10_000 }).toBe(0);
   });
 
   it("errors are QueryErrors", async () => {
@@ -219,7 +219,7 @@ describe("copyOut", () => {
     }
     expect(lines).toBe(SAMPLE_CUSTOMERS.rows - SAMPLE_CUSTOMERS.nullAdid);
     expect(bytes).toBeGreaterThan(3_000_000);
-    expect(await sandboxSessions()).toBe(0);
+    await expect.poll(() => sandboxSessions(), { timeout: 10_000 }).toBe(0);
   });
 
   it("NULL and escapes in PostgreSQL's text format", async () => {
@@ -234,7 +234,8 @@ describe("copyOut", () => {
     await expect(engine.copyOut!("select nope from customers", opts)).rejects.toMatchObject({ reason: "invalid_query" });
     const { stream } = await engine.copyOut!("select pg_sleep(3)::text as adid", { ...opts, timeoutMs: 300 });
     await expect(stream.toArray()).rejects.toMatchObject({ reason: "timeout" });
-    expect(await sandboxSessions()).toBe(0);
+    // The session closes as the error is delivered, not before it: wait for it to go.
+    await expect.poll(() => sandboxSessions(), { timeout: 10_000 }).toBe(0);
   });
 
   it("a reader that gives up stops the server side", async () => {
@@ -244,6 +245,6 @@ describe("copyOut", () => {
     for await (const _ of stream) break;
     expect(Date.now() - started).toBeLessThan(10_000); // far below the 30 s sleep / endless result: it was stopped
     for (let i = 0; i < 50 && (await sandboxSessions()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await sandboxSessions()).toBe(0);
+    await expect.poll(() => sandboxSessions(), { timeout: 10_000 }).toBe(0);
   });
 });
