@@ -8,6 +8,7 @@ import { AppError, fromZodIssues } from "@/lib/errors";
 import { assertCanUse, type SessionUser } from "@/lib/auth/access";
 import { getAuthenticationFor } from "@/lib/authentications/authentications";
 import { QUEUES, queue } from "@/lib/jobs/queue";
+import type { z } from "zod";
 import { issueJobSchema, jobListFilterSchema, type IssueJobInput, type JobListFilter } from "@/lib/jobs/schemas";
 
 export const jobSummary = {
@@ -95,22 +96,7 @@ export async function issueJob(user: SessionUser, input: IssueJobInput, internal
   let created;
   try {
     created = await db.job.create({
-      data: {
-        ownerId: user.id,
-        type: job.type,
-        database: job.database,
-        query: job.query,
-        savedQueryId: job.savedQueryId,
-        authenticationId: job.authenticationId,
-        exportSettings: job.exportSettings as Prisma.InputJsonValue | undefined,
-        priority: job.priority,
-        retryLimit: job.retryLimit,
-        scheduledAt: job.scheduledAt,
-        domainKey: job.domainKey,
-        queryParams: job.queryParams,
-        activationId: job.activationId,
-        segmentId: job.segmentId,
-      },
+      data: jobRow(user.id, job),
       select: { id: true },
     });
   } catch (error) {
@@ -120,6 +106,26 @@ export async function issueJob(user: SessionUser, input: IssueJobInput, internal
   await enqueue(created.id, job.priority, internal.startAfter);
   await appendLog(created.id, "info", queuedLogLine(user.email, job.exportSettings));
   return getJob(user, created.id);
+}
+
+/** The stored row of a validated job (issueJob, and the scheduler's batch start). */
+export function jobRow(ownerId: string, job: z.output<typeof issueJobSchema>): Prisma.JobUncheckedCreateInput {
+  return {
+    ownerId,
+    type: job.type,
+    database: job.database,
+    query: job.query,
+    savedQueryId: job.savedQueryId,
+    authenticationId: job.authenticationId,
+    exportSettings: job.exportSettings as Prisma.InputJsonValue | undefined,
+    priority: job.priority,
+    retryLimit: job.retryLimit,
+    scheduledAt: job.scheduledAt,
+    domainKey: job.domainKey,
+    queryParams: job.queryParams,
+    activationId: job.activationId,
+    segmentId: job.segmentId,
+  };
 }
 
 /** The queue entry of a job run: TD priority -2…2 → pg-boss 0…4; the runner retries, not pg-boss. */

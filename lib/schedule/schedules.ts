@@ -21,7 +21,7 @@ import { db, Prisma } from "@/lib/db";
 import { AppError, fromZodIssues } from "@/lib/errors";
 import { assertCanUse, type SessionUser } from "@/lib/auth/access";
 import { writeAudit } from "@/lib/audit/log";
-import { appendLog, enqueueMany, issueJob, queuedLogLine, type JobDetail, getJob } from "@/lib/jobs/jobs";
+import { appendLog, enqueueMany, issueJob, jobRow, queuedLogLine, type JobDetail, getJob } from "@/lib/jobs/jobs";
 import { issueJobSchema } from "@/lib/jobs/schemas";
 import type { z } from "zod";
 import { describeCron, nextRun, validateCron } from "@/lib/schedule/cron";
@@ -294,22 +294,7 @@ export async function startRunJobs(items: RunStart[]): Promise<Map<number, numbe
   }
   if (fast.length) {
     const created = await db.job.createManyAndReturn({
-      data: fast.map(({ item, input }) => ({
-        ownerId: item.owner.id,
-        type: input.type,
-        database: input.database,
-        query: input.query,
-        savedQueryId: input.savedQueryId,
-        authenticationId: input.authenticationId,
-        exportSettings: input.exportSettings as Prisma.InputJsonValue | undefined,
-        priority: input.priority,
-        retryLimit: input.retryLimit,
-        scheduledAt: input.scheduledAt,
-        domainKey: input.domainKey,
-        queryParams: input.queryParams,
-        activationId: input.activationId,
-        segmentId: input.segmentId,
-      })),
+      data: fast.map(({ item, input }) => jobRow(item.owner.id, input)),
       select: { id: true, domainKey: true },
       skipDuplicates: true, // a key already used (an earlier attempt of this run): the slow path sorts it out
     });
