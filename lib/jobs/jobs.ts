@@ -9,7 +9,7 @@ import { assertCanUse, type SessionUser } from "@/lib/auth/access";
 import { getAuthenticationFor } from "@/lib/authentications/authentications";
 import { QUEUES, queue } from "@/lib/jobs/queue";
 import type { z } from "zod";
-import { issueJobSchema, jobListFilterSchema, type IssueJobInput, type JobListFilter } from "@/lib/jobs/schemas";
+import { issueJobSchema, JOB_STATUSES, jobListFilterSchema, type IssueJobInput, type JobListFilter } from "@/lib/jobs/schemas";
 
 export const jobSummary = {
   id: true,
@@ -160,17 +160,37 @@ export async function getJob(user: SessionUser, id: number): Promise<JobDetail> 
 /** Newest first, keyset-paged by id; marketers see only their own. */
 export async function listJobs(user: SessionUser, filter: JobListFilter = {}): Promise<{ jobs: JobSummary[]; nextBefore: number | null }> {
   const f = jobListFilterSchema.parse(filter);
-  const where: Prisma.JobWhereInput = {
-    ownerId: user.role === "admin" ? f.ownerId : user.id,
-    status: f.status,
-    authenticationId: f.authenticationId,
-    id: f.before ? { lt: f.before } : undefined,
-    createdAt: f.from || f.to ? { gte: f.from, lt: f.to } : undefined,
-  };
-  const jobs = await db.job.findMany({ where, select: jobSummary, orderBy: { id: "desc" }, take: f.limit + 1 });
-  const more = jobs.length > f.limit;
-  const page = more ? jobs.slice(0, f.limit) : jobs;
-  return { jobs: page, nextBefore: more ? page[page.length - 1]!.id : null };
+  const ids = await jobPageIds(user.role === "admin" ? f.ownerId : user.id, f);
+  const more = ids.length > f.limit;
+  const pageIds = more ? ids.slice(0, f.limit) : ids;
+  const jobs = pageIds.length ? await db.job.findMany({ where: { id: { in: pageIds } }, select: jobSummary, orderBy: { id: "desc" } }) : [];
+  return { jobs, nextBefore: more ? pageIds[pageIds.length - 1]! : null };
+}
+
+/**
+ * The ids of one page of the list (one more than the limit), newest first, in SQL we write
+ * ourselves for one reason: the status must reach the planner as a constant. Bound as a parameter
+ * (as Prisma binds it), an enum is cast at run time, the planner cannot use the (owner, status)
+ * statistics, assumes every user has a sixth of their jobs in every status, and walks the whole
+ * primary key backwards looking for a status the user has none of (1.1 s at 1 M jobs, against
+ * 0.1 ms through jobs_owner_id_status_id_idx). The status is one of JOB_STATUSES (checked by the
+ * schema and again here), so writing it as a literal is safe.
+ */
+async function jobPageIds(ownerId: string | undefined, f: z.output<typeof jobListFilterSchema>): Promise<number[]> {
+  const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz at time zone 'UTC')`;
+  const conditions: Prisma.Sql[] = [];
+  if (ownerId !== undefined) conditions.push(Prisma.sql`owner_id = ${ownerId}`);
+  if (f.status) {
+    if (!JOB_STATUSES.includes(f.status)) throw new AppError("invalid_input", `status: unknown job status "${f.status}"`);
+    conditions.push(Prisma.raw(`status = '${f.status}'::"JobStatus"`));
+  }
+  if (f.authenticationId !== undefined) conditions.push(Prisma.sql`authentication_id = ${f.authenticationId}`);
+  if (f.before !== undefined) conditions.push(Prisma.sql`id < ${f.before}`);
+  if (f.from) conditions.push(Prisma.sql`created_at >= ${utc(f.from)}`);
+  if (f.to) conditions.push(Prisma.sql`created_at < ${utc(f.to)}`);
+  const where = conditions.length ? Prisma.sql`where ${Prisma.join(conditions, " and ")}` : Prisma.empty;
+  const rows = await db.$queryRaw<{ id: number }[]>`select id from jobs ${where} order by id desc limit ${f.limit + 1}`;
+  return rows.map((row) => row.id);
 }
 
 export async function jobLogs(user: SessionUser, id: number, afterId?: bigint) {
