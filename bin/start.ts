@@ -102,7 +102,7 @@ async function main() {
     await checkConnection(databaseUrl, "DATABASE_URL");
   } else {
     say(`starting embedded PostgreSQL (data in ${path.relative(root, dataDir) || "."}/pg, port ${config.EMBEDDED_PG_PORT})`);
-    embedded = await startEmbeddedPostgres({ dir: path.join(dataDir, "pg"), port: config.EMBEDDED_PG_PORT, password: secrets.embeddedPgPassword });
+    embedded = await startEmbeddedPostgres({ dir: path.join(dataDir, "pg"), port: config.EMBEDDED_PG_PORT, password: secrets.embeddedPgPassword, notice: say });
     await ensureDatabase(embedded.urlFor("postgres"), APP_DATABASE);
     databaseUrl = embedded.urlFor(APP_DATABASE);
   }

