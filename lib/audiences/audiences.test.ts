@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { control, emulatorState } from "@/emulator/testing";
+import { describe, expect, it } from "vitest";
+import { emulatorState } from "@/emulator/testing";
 import { db } from "@/lib/db";
-import { queryEngine } from "@/lib/engine";
-import { prepareTestWarehouse } from "@/lib/warehouse/testing";
 import { withWarehouseClient } from "@/lib/warehouse/connection";
-import { stopQueue } from "@/lib/jobs/queue";
 import { getJob } from "@/lib/jobs/jobs";
 import { runJob } from "@/lib/jobs/runner";
-import { exportFixture, startKakao } from "@/lib/jobs/test-support";
+import { useExportFixture, type ExportFixture } from "@/lib/jobs/test-support";
 import { createUser } from "@/lib/users/users";
 import { AppError } from "@/lib/errors";
 import type { SessionUser } from "@/lib/auth/access";
@@ -20,24 +17,11 @@ import { tick, settle } from "@/lib/schedule/scheduler";
 import type { RuleTree } from "@/lib/audiences/rules";
 import type { ActivationInput } from "@/lib/audiences/schemas";
 
-let kakao: Awaited<ReturnType<typeof startKakao>>;
+let kakao: ExportFixture["kakao"];
 let user: SessionUser;
 let authenticationId: number;
 
-beforeAll(async () => {
-  kakao = await startKakao("business");
-  Object.assign(process.env, { KAKAO_WRITE_INTERVAL_MS: "0", KAKAO_RETRY_BASE_MS: "20", KAKAO_RATE_LIMIT_RETRY_BASE_MS: "20" });
-  await prepareTestWarehouse();
-});
-afterAll(async () => {
-  await stopQueue();
-  await queryEngine().close();
-  await kakao.close();
-});
-beforeEach(async () => {
-  await control(kakao.url, "/__emulator/reset");
-  ({ user, authenticationId } = await exportFixture());
-});
+useExportFixture((fixture) => ({ kakao, user, authenticationId } = fixture));
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const womenRules: RuleTree = { combinator: "and", conditions: [{ column: "gender", op: "eq", value: "female" }, { column: "age", op: "between", from: "20", to: "39" }] };

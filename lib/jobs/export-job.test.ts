@@ -1,34 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { control, emulatorState } from "@/emulator/testing";
 import { db } from "@/lib/db";
 import { open } from "@/lib/crypto/token-cipher";
-import { queryEngine } from "@/lib/engine";
-import { prepareTestWarehouse } from "@/lib/warehouse/testing";
-import { stopQueue } from "@/lib/jobs/queue";
 import { getJob, issueJob, killJob, retryJob } from "@/lib/jobs/jobs";
 import { runJob } from "@/lib/jobs/runner";
 import { pollJobFiles } from "@/lib/jobs/poll-files";
 import type { SessionUser } from "@/lib/auth/access";
-import { expectedAdidFile, exportFixture, startKakao } from "@/lib/jobs/test-support";
+import { expectedAdidFile, useExportFixture, type ExportFixture } from "@/lib/jobs/test-support";
 
-let kakao: Awaited<ReturnType<typeof startKakao>>;
+let kakao: ExportFixture["kakao"];
 let user: SessionUser;
 let authenticationId: number;
 
-beforeAll(async () => {
-  kakao = await startKakao("business");
-  Object.assign(process.env, { KAKAO_WRITE_INTERVAL_MS: "0", KAKAO_RETRY_BASE_MS: "20", KAKAO_RATE_LIMIT_RETRY_BASE_MS: "20" });
-  await prepareTestWarehouse();
-});
-afterAll(async () => {
-  await stopQueue();
-  await queryEngine().close();
-  await kakao.close();
-});
-beforeEach(async () => {
-  await control(kakao.url, "/__emulator/reset");
-  ({ user, authenticationId } = await exportFixture());
-});
+useExportFixture((fixture) => ({ kakao, user, authenticationId } = fixture));
 
 const register = (file_name: string) => ({ ad_account_id: 27429, mode: "register" as const, file_name });
 

@@ -4,18 +4,15 @@
  * up, as on a small filesystem. The job ends in a clean error naming the full disk, the spool
  * folder is gone, and anything uploaded before is recorded and named in the log.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
-import { control, emulatorState } from "@/emulator/testing";
-import { queryEngine } from "@/lib/engine";
-import { prepareTestWarehouse } from "@/lib/warehouse/testing";
-import { stopQueue } from "@/lib/jobs/queue";
+import { emulatorState } from "@/emulator/testing";
 import { getJob, issueJob } from "@/lib/jobs/jobs";
 import { runJob } from "@/lib/jobs/runner";
 import { spoolDirFor } from "@/lib/export/run-export";
 import type { SessionUser } from "@/lib/auth/access";
-import { exportFixture, startKakao } from "@/lib/jobs/test-support";
+import { useExportFixture, type ExportFixture } from "@/lib/jobs/test-support";
 import { SQL, expectedFiles, faultEnv, jobLogText } from "@/lib/jobs/fault-support";
 
 /** Bytes the spool may still write before ENOSPC (Infinity: no limit), and under which folder. */
@@ -56,26 +53,17 @@ vi.mock("node:fs/promises", async (importOriginal) => {
   return { ...real, default: { ...real, open }, open };
 });
 
-let kakao: Awaited<ReturnType<typeof startKakao>>;
+let kakao: ExportFixture["kakao"];
 let env: ReturnType<typeof faultEnv>;
 let user: SessionUser;
 let authenticationId: number;
 
-beforeAll(async () => {
-  kakao = await startKakao("business");
+useExportFixture((fixture) => ({ kakao, user, authenticationId } = fixture), () => {
   env = faultEnv();
   disk.under = path.join(env.dataDir, "spool");
-  await prepareTestWarehouse();
+  return env.cleanup;
 });
-afterAll(async () => {
-  await stopQueue();
-  await queryEngine().close();
-  await kakao.close();
-  env.cleanup();
-});
-beforeEach(async () => {
-  await control(kakao.url, "/__emulator/reset");
-  ({ user, authenticationId } = await exportFixture());
+beforeEach(() => {
   disk.failures = 0;
   disk.openHandles = 0;
 });

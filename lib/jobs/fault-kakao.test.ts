@@ -5,36 +5,22 @@
  * duplicate file, and the retries in the job log. (lib/jobs/export-large.test.ts does the same
  * Register at 451 MB, without latency.)
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { control, emulatorState } from "@/emulator/testing";
-import { queryEngine } from "@/lib/engine";
-import { prepareTestWarehouse } from "@/lib/warehouse/testing";
-import { stopQueue } from "@/lib/jobs/queue";
 import { getJob, issueJob } from "@/lib/jobs/jobs";
 import { runJob } from "@/lib/jobs/runner";
 import type { SessionUser } from "@/lib/auth/access";
-import { exportFixture, startKakao } from "@/lib/jobs/test-support";
+import { useExportFixture, type ExportFixture } from "@/lib/jobs/test-support";
 import { SQL, expectedFiles, faultEnv, jobLogText } from "@/lib/jobs/fault-support";
 
-let kakao: Awaited<ReturnType<typeof startKakao>>;
+let kakao: ExportFixture["kakao"];
 let env: ReturnType<typeof faultEnv>;
 let user: SessionUser;
 let authenticationId: number;
 
-beforeAll(async () => {
-  kakao = await startKakao("business");
+useExportFixture((fixture) => ({ kakao, user, authenticationId } = fixture), () => {
   env = faultEnv();
-  await prepareTestWarehouse();
-});
-afterAll(async () => {
-  await stopQueue();
-  await queryEngine().close();
-  await kakao.close();
-  env.cleanup();
-});
-beforeEach(async () => {
-  await control(kakao.url, "/__emulator/reset");
-  ({ user, authenticationId } = await exportFixture());
+  return env.cleanup;
 });
 
 /**

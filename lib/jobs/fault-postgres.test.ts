@@ -3,43 +3,30 @@
  * server restart would). The job ends `error` with a reason that says so — or, with a retry limit,
  * is queued again and the retry succeeds — and is never left `running`; its spool is removed.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fs from "node:fs";
-import { control, emulatorState } from "@/emulator/testing";
+import { emulatorState } from "@/emulator/testing";
 import { db } from "@/lib/db";
-import { queryEngine } from "@/lib/engine";
-import { adminQuery, prepareTestWarehouse } from "@/lib/warehouse/testing";
-import { stopQueue } from "@/lib/jobs/queue";
+import { adminQuery } from "@/lib/warehouse/testing";
 import { getJob, issueJob } from "@/lib/jobs/jobs";
 import { runJob } from "@/lib/jobs/runner";
 import { spoolDirFor } from "@/lib/export/run-export";
 import type { SessionUser } from "@/lib/auth/access";
-import { exportFixture, startKakao } from "@/lib/jobs/test-support";
+import { useExportFixture, type ExportFixture } from "@/lib/jobs/test-support";
 import { expectedFiles, faultEnv, jobLogText, sleep, waitFor } from "@/lib/jobs/fault-support";
 
 /** 6,000 ADIDs that trickle out over several seconds (a millisecond's sleep per row). */
 const SLOW_ROWS = 4_000;
 const SLOW_SQL = `select md5(i::text)::uuid::text || left(pg_sleep(0.001)::text, 0) as adid from generate_series(1, ${SLOW_ROWS}) i`;
 
-let kakao: Awaited<ReturnType<typeof startKakao>>;
+let kakao: ExportFixture["kakao"];
 let env: ReturnType<typeof faultEnv>;
 let user: SessionUser;
 let authenticationId: number;
 
-beforeAll(async () => {
-  kakao = await startKakao("business");
+useExportFixture((fixture) => ({ kakao, user, authenticationId } = fixture), () => {
   env = faultEnv();
-  await prepareTestWarehouse();
-});
-afterAll(async () => {
-  await stopQueue();
-  await queryEngine().close();
-  await kakao.close();
-  env.cleanup();
-});
-beforeEach(async () => {
-  await control(kakao.url, "/__emulator/reset");
-  ({ user, authenticationId } = await exportFixture());
+  return env.cleanup;
 });
 
 /** Terminates the job's warehouse session once its COPY is streaming rows; returns the pids ended. */

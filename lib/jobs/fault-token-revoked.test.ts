@@ -4,39 +4,25 @@
  * was uploaded before the failure is explained: every customer file on Kakao is one of the job's
  * recorded files, and the job log names it.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { control, emulatorState } from "@/emulator/testing";
 import { db } from "@/lib/db";
 import { open } from "@/lib/crypto/token-cipher";
-import { queryEngine } from "@/lib/engine";
-import { prepareTestWarehouse } from "@/lib/warehouse/testing";
-import { stopQueue } from "@/lib/jobs/queue";
 import { getJob, issueJob } from "@/lib/jobs/jobs";
 import { runJob } from "@/lib/jobs/runner";
 import type { SessionUser } from "@/lib/auth/access";
-import { exportFixture, startKakao } from "@/lib/jobs/test-support";
+import { useExportFixture, type ExportFixture } from "@/lib/jobs/test-support";
 import { SQL, expectedFiles, faultEnv, jobLogText, waitFor } from "@/lib/jobs/fault-support";
 
-let kakao: Awaited<ReturnType<typeof startKakao>>;
+let kakao: ExportFixture["kakao"];
 let env: ReturnType<typeof faultEnv>;
 let user: SessionUser;
 let authenticationId: number;
 
-beforeAll(async () => {
-  kakao = await startKakao("business");
+useExportFixture((fixture) => ({ kakao, user, authenticationId } = fixture), () => {
   // Writes one per second: the revocation lands between file 1 and file 2.
   env = faultEnv({ KAKAO_WRITE_INTERVAL_MS: "1000" });
-  await prepareTestWarehouse();
-});
-afterAll(async () => {
-  await stopQueue();
-  await queryEngine().close();
-  await kakao.close();
-  env.cleanup();
-});
-beforeEach(async () => {
-  await control(kakao.url, "/__emulator/reset");
-  ({ user, authenticationId } = await exportFixture());
+  return env.cleanup;
 });
 
 describe("Kakao token revoked mid-job", { timeout: 120_000 }, () => {

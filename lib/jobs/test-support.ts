@@ -1,5 +1,10 @@
 /** Shared set-up for export-job integration tests: emulator, a connected authentication, expected bytes. */
 import crypto from "node:crypto";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { control } from "@/emulator/testing";
+import { queryEngine } from "@/lib/engine";
+import { stopQueue } from "@/lib/jobs/queue";
+import { prepareTestWarehouse } from "@/lib/warehouse/testing";
 import { completeConnection } from "@/lib/authentications/connect";
 import { connectUpToContinue, startKakao } from "@/lib/authentications/test-support";
 import { createUser } from "@/lib/users/users";
@@ -15,6 +20,43 @@ export async function exportFixture() {
 }
 
 export { startKakao };
+
+export interface ExportFixture {
+  kakao: Awaited<ReturnType<typeof startKakao>>;
+  user: SessionUser;
+  authenticationId: number;
+}
+
+/** Kakao without waits: no write spacing, 20 ms retry backoff. */
+function fastKakao(): void {
+  Object.assign(process.env, { KAKAO_WRITE_INTERVAL_MS: "0", KAKAO_RETRY_BASE_MS: "20", KAKAO_RATE_LIMIT_RETRY_BASE_MS: "20" });
+}
+
+/**
+ * The export suites' hooks: an emulator and the test warehouse for the file; before each test a
+ * clean emulator and a marketer with a connected authentication (handed to `ready`); after the file
+ * the queue, the engine and the emulator closed. `environment` sets the suite's variables once the
+ * emulator runs (default: fastKakao) and may return how to undo them.
+ */
+export function useExportFixture(ready: (fixture: ExportFixture) => void, environment: () => (() => void) | void = fastKakao): void {
+  let kakao: ExportFixture["kakao"];
+  let undo: (() => void) | void;
+  beforeAll(async () => {
+    kakao = await startKakao("business");
+    undo = environment();
+    await prepareTestWarehouse();
+  });
+  afterAll(async () => {
+    await stopQueue();
+    await queryEngine().close();
+    await kakao.close();
+    undo?.();
+  });
+  beforeEach(async () => {
+    await control(kakao.url, "/__emulator/reset");
+    ready({ kakao, ...(await exportFixture()) });
+  });
+}
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 

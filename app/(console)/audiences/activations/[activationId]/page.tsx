@@ -2,11 +2,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { requireUser } from "@/lib/auth/guard";
-import { getSegment } from "@/lib/audiences/segments";
 import { getActivation } from "@/lib/audiences/activations";
-import { pageId } from "@/lib/audiences/views";
-import { exportAuthentications } from "@/lib/export/view";
-import { loadOwner } from "@/lib/schedule/schedules";
+import { activationFormContext, pageId } from "@/lib/audiences/views";
 import { ActivationForm } from "@/components/audiences/activation-form";
 
 export default async function ActivationPage({ params }: { params: Promise<{ activationId: string }> }) {
@@ -15,8 +12,7 @@ export default async function ActivationPage({ params }: { params: Promise<{ act
   const id = pageId((await params).activationId);
   const activation = id ? await getActivation(user, id).catch(() => null) : null;
   if (!activation) notFound();
-  const segment = await getSegment(user, activation.segmentId);
-  const owner = segment.ownerId === user.id ? user : await loadOwner(segment.ownerId);
+  const { segment, authentications } = await activationFormContext(user, activation.segmentId);
   const mapping = activation.mapping;
   return (
     <div className="max-w-6xl space-y-4">
@@ -27,8 +23,8 @@ export default async function ActivationPage({ params }: { params: Promise<{ act
       </p>
       <h1 className="text-2xl font-semibold">{t("activationTitle", { name: activation.name })}</h1>
       <ActivationForm
-        segment={{ id: segment.id, name: segment.name, audienceId: segment.parent.id, keyColumn: segment.parent.keyColumn, attributes: segment.parent.attributes }}
-        authentications={await exportAuthentications({ ...owner, role: "marketer" })}
+        segment={segment}
+        authentications={authentications}
         initial={{
           id: activation.id,
           name: activation.name,
