@@ -21,7 +21,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { adidTable, arg, exportJob, fail, median, peakRssMb, startBench, writeResult } from "./harness";
+import { adidTable, arg, cpuSince, cpuSnapshot, exportJob, fail, median, peakRssMb, processCpu, startBench, writeResult } from "./harness";
 
 const ROWS = Number(arg("rows", "12000000"));
 const MEMORY_ROWS = arg("memory-rows", "1000000,6000000,24000000").split(",").map(Number);
@@ -31,6 +31,16 @@ const MEMORY_BAR_MB = 200;
 const MEMORY_FLAT = 1.1;
 const PREVIEW_BAR = 2;
 const run$ = promisify(execFile);
+
+type Cpu = Record<string, number>;
+function cpuSummary(a: { seconds: number; cpu: Cpu }[], b: { seconds: number; cpu: Cpu }[]) {
+  const summarize = (runs: { seconds: number; cpu: Cpu }[]) => {
+    const parts = Object.fromEntries(Object.keys(runs[0]!.cpu).map((k) => [k, Number(median(runs.map((r) => r.cpu[k]!)).toFixed(1))]));
+    const total = median(runs.map((r) => Object.values(r.cpu).reduce((x, y) => x + y, 0)));
+    return { ...parts, total: Number(total.toFixed(1)), coresBusy: Number(median(runs.map((r) => Object.values(r.cpu).reduce((x, y) => x + y, 0) / r.seconds)).toFixed(2)) };
+  };
+  return { product: summarize(a), tools: summarize(b) };
+}
 
 async function main() {
   const bench = await startBench("export");
@@ -45,15 +55,20 @@ async function main() {
     // 1. Throughput.
     async function product(run: number) {
       const worker = await bench.startWorker();
+      const cpu0 = cpuSnapshot();
+      const worker0 = processCpu(worker.pid!);
       const job = await exportJob(bench, sqlFor(ROWS), `bench_${run}`);
+      const used = cpuSince(cpu0);
+      const cpu = { worker: processCpu(worker.pid!) - worker0, postgres: used.postgres, emulator: used.bench };
       const peak = peakRssMb(worker.pid!);
       await bench.stopWorker(worker);
       if (job.status !== "success") throw new Error(`product export ended ${job.status}: ${job.error}`);
-      return { seconds: job.seconds, peakRssMb: peak, files: await filesNamed(`bench_${run}`) };
+      return { seconds: job.seconds, peakRssMb: peak, files: await filesNamed(`bench_${run}`), cpu };
     }
     // Async: the emulator runs in this process and must keep answering while the tools run.
     async function baseline(run: number) {
       const work = fs.mkdtempSync(path.join(bench.dir, "split-"));
+      const cpu0 = cpuSnapshot();
       const started = performance.now();
       await run$("bash", ["-c", `set -o pipefail; psql "${bench.warehouseUrl}" -c "\\copy (${sqlFor(ROWS).replace("from audience", "from bench_db.audience")}) to stdout" | split -C 209715200 -d -a 3 --additional-suffix=.csv - "${work}/part_"`]);
       const parts = fs.readdirSync(work).sort();
@@ -62,15 +77,17 @@ async function main() {
         if (!stdout.trimEnd().endsWith("200")) throw new Error(`curl upload of ${part} failed: ${stdout.slice(-500)}`);
       }
       const seconds = (performance.now() - started) / 1000;
+      const used = cpuSince(cpu0);
       fs.rmSync(work, { recursive: true, force: true });
-      return { seconds, files: parts.length };
+      return { seconds, files: parts.length, cpu: { tools: used.tools, postgres: used.postgres, emulator: used.bench } };
     }
     const a: Awaited<ReturnType<typeof product>>[] = [];
     const b: Awaited<ReturnType<typeof baseline>>[] = [];
     for (let run = 1; run <= RUNS; run++) {
       b.push(await baseline(run));
       a.push(await product(run));
-      console.log(`run ${run}: product ${a[run - 1]!.seconds.toFixed(1)} s (${a[run - 1]!.files} files, worker peak ${a[run - 1]!.peakRssMb.toFixed(0)} MB), tools ${b[run - 1]!.seconds.toFixed(1)} s (${b[run - 1]!.files} files)`);
+      const cpuText = (cpu: Record<string, number>) => Object.entries(cpu).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ");
+      console.log(`run ${run}: product ${a[run - 1]!.seconds.toFixed(1)} s (${a[run - 1]!.files} files, worker peak ${a[run - 1]!.peakRssMb.toFixed(0)} MB; CPU s: ${cpuText(a[run - 1]!.cpu)}), tools ${b[run - 1]!.seconds.toFixed(1)} s (${b[run - 1]!.files} files; CPU s: ${cpuText(b[run - 1]!.cpu)})`);
       await clearFiles();
     }
     const bytes = ROWS * 37;
@@ -83,6 +100,8 @@ async function main() {
       product: { medianSeconds: A, mbPerSec: bytes / 1e6 / A, files: a[0]!.files, all: a },
       tools: { medianSeconds: B, mbPerSec: bytes / 1e6 / B, files: b[0]!.files, all: b },
       ratio: A / B,
+      /** Median CPU seconds per part, and the cores they kept busy on average (CPU seconds / wall seconds). */
+      cpu: cpuSummary(a, b),
       bar: THROUGHPUT_BAR,
       met: A / B <= THROUGHPUT_BAR,
     };
@@ -134,6 +153,7 @@ async function main() {
       { pipeline: "B psql | split | curl", seconds: B.toFixed(1), "MB/s": throughput.tools.mbPerSec.toFixed(1), files: throughput.tools.files },
     ]);
     console.log(`1. export A/B = ${(A / B).toFixed(2)} (bar ≤ ${THROUGHPUT_BAR}: ${throughput.met ? "met" : "NOT met"})`);
+    console.log(`   CPU seconds: product ${JSON.stringify(throughput.cpu.product)}; tools ${JSON.stringify(throughput.cpu.tools)}`);
     console.log(`2. worker peak RSS ${peaks.map((p) => p.toFixed(0)).join(" / ")} MB at ${MEMORY_ROWS.map((r) => `${r / 1e6} M`).join(" / ")}; largest/smallest ${growth.toFixed(2)} (bar ≤ ${MEMORY_BAR_MB} MB and ≤ ${MEMORY_FLAT}: ${memoryResult.met ? "met" : "NOT met"})`);
     console.log(`4. preview ${pA.toFixed(0)} ms vs psql limit 1000 ${pB.toFixed(0)} ms: A/B = ${(pA / pB).toFixed(2)} (bar ≤ ${PREVIEW_BAR}: ${previewResult.met ? "met" : "NOT met"}); with the total counted: ${countedMs.toFixed(0)} ms`);
     writeResult("export", { throughput, memory: memoryResult, preview: previewResult });
