@@ -15,7 +15,7 @@ import pg from "pg";
 import { APP_DATABASE, WAREHOUSE_DATABASE, ensureDatabase, freePort, migrate, startEmbeddedPostgres } from "../lib/platform/postgres";
 import { startEmulator } from "../emulator/server";
 import { obtainToken } from "../emulator/testing";
-import { buildWorker, workerArgs } from "../lib/worker/launch";
+import { buildWorker, workerArgs, workerEnv } from "../lib/worker/launch";
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -142,7 +142,7 @@ export async function startBench(name: string): Promise<Bench> {
     },
     async startWorker() {
       // As npm start runs it: the bundle (lib/worker/launch.ts).
-      const worker = spawn(process.execPath, workerArgs(root, { bundle: (bundle ??= await buildWorker(root)) }), { cwd: root, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+      const worker = spawn(process.execPath, workerArgs(root, { bundle: (bundle ??= await buildWorker(root)) }), { cwd: root, env: workerEnv(process.env), stdio: ["ignore", "pipe", "inherit"] });
       workers.add(worker);
       await new Promise<void>((resolve, reject) => {
         worker.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());

@@ -10,7 +10,7 @@ import { ConfigError, parseEnv, publicUrl, redactUrl, usesEmulator, type Env } f
 import { loadLocalSecrets } from "@/lib/platform/secrets";
 import { APP_DATABASE, WAREHOUSE_DATABASE, checkConnection, ensureDatabase, migrate, startEmbeddedPostgres, type EmbeddedServer } from "@/lib/platform/postgres";
 import { buildIsCurrent, recordBuild, withBuildLock } from "@/lib/platform/build";
-import { buildWorker, workerArgs } from "@/lib/worker/launch";
+import { buildWorker, workerArgs, workerEnv } from "@/lib/worker/launch";
 import { CALLBACK_PATH } from "@/lib/kakao/config";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -166,7 +166,7 @@ async function main() {
       EMULATOR_REDIRECT_URIS: `${publicUrl(config)}${CALLBACK_PATH}`,
     });
   }
-  launch("worker", workerArgs(root, dev ? "tsx" : { bundle: await buildWorker(root) }), childEnv);
+  launch("worker", workerArgs(root, dev ? "tsx" : { bundle: await buildWorker(root) }), workerEnv(childEnv));
   launch("web", [nextBin, dev ? "dev" : "start", "--hostname", config.HOST, "--port", String(config.PORT)], childEnv);
 
   const url = publicUrl(config);
