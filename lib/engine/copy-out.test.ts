@@ -39,7 +39,8 @@ function run(bytes: Buffer, cut: (i: number) => boolean) {
 }
 
 describe("COPY OUT parser", () => {
-  const rows = ["a\tb\n", "\\N\tx\\ty\n", "", "ünï\n"].map((r) => Buffer.from(r));
+  // Short rows, an ADID line (copied word by word plus a tail byte) and a long row (Buffer#copy).
+  const rows = ["a\tb\n", "\\N\tx\\ty\n", "", "ünï\n", "0123abcd-0123-4567-89ab-0123456789ab\n", `${"long ".repeat(60)}\n`].map((r) => Buffer.from(r));
   const after = Buffer.concat([msg("C", Buffer.from("COPY 3\0")), msg("Z", Buffer.from("I"))]);
   const stream = Buffer.concat([msg("H", Buffer.from([0, 0, 2, 0, 0, 0, 0])), ...rows.map((r) => msg("d", r)), msg("N", Buffer.from("notice\0")), msg("c"), after]);
 
