@@ -41,17 +41,17 @@ export async function buildWorker(root: string): Promise<string> {
   return outfile;
 }
 
-/** Node arguments for the worker: the bundle (production) or the TypeScript entry through tsx (dev, tests). */
 /**
  * The worker's environment: `base` plus glibc's MALLOC_ARENA_MAX=2 (unless set). The export's
  * Buffers are malloc'd and freed across threads (V8's sweeper, the hashing thread, libuv's pool);
- * with glibc's default of up to 8 arenas per core, freed memory stayed in per-thread arenas and the
- * peak grew with the length of the export (measured, 24 M rows: 166–173 MB, 152–158 MB with 2).
+ * with glibc's default of up to 8 arenas per core, freed memory stayed in per-thread arenas
+ * (measured side by side, 24 M rows: peaks 166–173 MB, 152–158 MB with 2).
  */
 export function workerEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { MALLOC_ARENA_MAX: "2", ...base };
 }
 
+/** Node arguments for the worker: the bundle (production) or the TypeScript entry through tsx (dev, tests). */
 export function workerArgs(root: string, entry: { bundle: string } | "tsx"): string[] {
   return entry === "tsx" ? [...WORKER_NODE_FLAGS, "--import", "tsx", path.join(root, "lib/worker/main.ts")] : [...WORKER_NODE_FLAGS, entry.bundle];
 }
