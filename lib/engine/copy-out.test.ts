@@ -9,8 +9,8 @@ const msg = (code: string, payload = Buffer.alloc(0)) => {
 };
 
 /** Feed the bytes to the parser in pieces; collect what it pushes and what it hands back to pg. */
-function run(bytes: Buffer, cut: (i: number) => boolean) {
-  const stream = copyOutStream("copy x to stdout") as unknown as {
+function run(bytes: Buffer, cut: (i: number) => boolean, opts: { framed?: boolean } = {}) {
+  const stream = copyOutStream("copy x to stdout", opts) as unknown as {
     _parse(chunk: Buffer): boolean | undefined;
     _detach(): void;
     _cleanup(): void;
@@ -35,7 +35,7 @@ function run(bytes: Buffer, cut: (i: number) => boolean) {
       start = i;
     }
   }
-  return { data: Buffer.concat(pushed).toString(), handedBack: Buffer.concat(handedBack), ended };
+  return { data: Buffer.concat(pushed).toString(), bytes: Buffer.concat(pushed), handedBack: Buffer.concat(handedBack), ended };
 }
 
 describe("COPY OUT parser", () => {
@@ -56,14 +56,32 @@ describe("COPY OUT parser", () => {
     expect(whole.handedBack.equals(after)).toBe(true);
   });
 
+  it("framed: passes the CopyData messages on whole, headers included, and drops the others", () => {
+    const expected = Buffer.concat(rows.map((r) => msg("d", r)));
+    for (let size = 1; size <= stream.length; size++) {
+      const result = run(stream, (i) => i % size === 0, { framed: true });
+      expect(result.bytes.equals(expected), `chunks of ${size}`).toBe(true);
+      expect(result.ended).toBe(true);
+      expect(result.handedBack.equals(after.subarray(0, result.handedBack.length)), `chunks of ${size}`).toBe(true);
+    }
+    // Interspersed messages between rows (a notice, a parameter status) are not passed on.
+    const interspersed = Buffer.concat([msg("H"), msg("d", rows[0]), msg("S", Buffer.from("a\0b\0")), msg("d", rows[1]), msg("N", Buffer.from("n\0")), msg("c"), after]);
+    for (let size = 1; size <= interspersed.length; size++) {
+      const result = run(interspersed, (i) => i % size === 0, { framed: true });
+      expect(result.bytes.equals(Buffer.concat([msg("d", rows[0]), msg("d", rows[1])])), `chunks of ${size}`).toBe(true);
+    }
+  });
+
   it("an ErrorResponse goes back to pg from its first byte, with nothing after it consumed", () => {
     const error = msg("E", Buffer.from("SERROR\0Mcanceling statement\0\0"));
     const bytes = Buffer.concat([msg("d", Buffer.from("x\n")), error, after]);
-    for (let size = 1; size <= bytes.length; size++) {
-      const result = run(bytes, (i) => i % size === 0);
+    for (let size = 1; size <= bytes.length * 2; size++) {
+      const framed = size > bytes.length;
+      const result = run(bytes, (i) => i % (framed ? size - bytes.length : size) === 0, { framed });
       expect(result.ended).toBe(false);
       expect(result.handedBack.subarray(0, error.length).equals(error.subarray(0, Math.min(error.length, result.handedBack.length))), `chunks of ${size}`).toBe(true);
       expect(result.handedBack[0]).toBe("E".charCodeAt(0));
+      expect(result.bytes.equals(framed ? msg("d", Buffer.from("x\n")) : Buffer.from("x\n")), `chunks of ${size}`).toBe(true);
     }
   });
 });

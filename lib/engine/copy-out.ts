@@ -71,7 +71,9 @@ function fastParse(this: CopyStreamInternals, chunk: Buffer): boolean | undefine
     if (buf.length - p < 5) break;
     const code = buf[p]!;
     if (code === ERROR_RESPONSE) {
-      // pg parses the error and fails the query; give it everything from the error on.
+      // pg parses the error and fails the query; give it everything from the error on (the rows
+      // before it go on first).
+      if (o > 0) this.push(out.subarray(0, o));
       this._buffer.push(buf.subarray(p));
       this._detach();
       return undefined;
@@ -99,10 +101,81 @@ function fastParse(this: CopyStreamInternals, chunk: Buffer): boolean | undefine
   return drained;
 }
 
-/** pg-copy-streams' `to(text)`, with the per-chunk parser above. */
-export function copyOutStream(text: string): ReturnType<typeof copyTo> {
+/**
+ * The framed variant: passes the CopyData messages on as they are (header included), as slices
+ * of the network chunks — no copy at all — and drops everything else (CopyOutResponse, notices),
+ * ending, like fastParse, at CopyDone or an ErrorResponse. A message may be cut by a chunk's end:
+ * its bytes so far are passed on and the rest follows with the next chunk. For a consumer that
+ * reads the framing itself (AdidEncoder.pushFramed) and so checks and copies each row only once.
+ */
+function framedParse(this: CopyStreamInternals, chunk: Buffer): boolean | undefined {
+  const buf = this._buffer.size > 0 ? Buffer.concat([this._buffer.take(this._buffer.size), chunk]) : chunk;
+  let p = 0;
+  let done = false;
+  let drained = true;
+  // Start of the CopyData bytes not passed on yet, or -1 inside another message.
+  let run = this._state === PG_MESSAGE && this._code !== COPY_DATA ? -1 : 0;
+  const flush = (to: number) => {
+    if (run >= 0 && to > run) drained = this.push(buf.subarray(run, to)) && drained;
+  };
+  while (p < buf.length) {
+    if (this._state === PG_MESSAGE) {
+      const n = Math.min(this._unreadMessageContentLength, buf.length - p);
+      p += n;
+      this._unreadMessageContentLength -= n;
+      if (this._unreadMessageContentLength > 0) break;
+      this._state = PG_CODE;
+      if (this._code !== COPY_DATA) {
+        run = p;
+        if (!INTERSPERSED.has(this._code)) {
+          done = true;
+          break;
+        }
+      }
+      continue;
+    }
+    // Whole CopyData messages (the rows) are skipped over in a tight loop: they pass on as they are.
+    if (run >= 0) {
+      while (p + 5 <= buf.length && buf[p] === COPY_DATA) {
+        const end = p + 1 + buf.readUInt32BE(p + 1);
+        if (end > buf.length) break;
+        p = end;
+      }
+    }
+    if (buf.length - p < 5) break; // a header cut by the chunk's end: kept for the next chunk
+    const code = buf[p]!;
+    if (code === ERROR_RESPONSE) {
+      flush(p);
+      this._buffer.push(buf.subarray(p));
+      this._detach();
+      return undefined;
+    }
+    if (code !== COPY_DATA) {
+      flush(p);
+      run = -1;
+    } else if (run < 0) run = p;
+    this._code = code;
+    this._unreadMessageContentLength = buf.readUInt32BE(p + 1) - 4;
+    this._state = PG_MESSAGE;
+    p += 5;
+  }
+  flush(p);
+  if (p < buf.length) this._buffer.push(buf.subarray(p));
+  if (done) {
+    this._detach();
+    this.push(null);
+    this._cleanup();
+  }
+  return drained;
+}
+
+/**
+ * pg-copy-streams' `to(text)`, with the per-chunk parsers above: COPY text by default, the
+ * CopyData messages themselves with `framed`.
+ */
+export function copyOutStream(text: string, opts: { framed?: boolean } = {}): ReturnType<typeof copyTo> {
   const stream = copyTo(text);
-  (stream as unknown as { _parse: typeof fastParse })._parse = fastParse;
+  (stream as unknown as { _parse: typeof fastParse })._parse = opts.framed ? framedParse : fastParse;
   return stream;
 }
 

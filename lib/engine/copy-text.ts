@@ -6,7 +6,7 @@
  */
 import { Readable } from "node:stream";
 import { QueryError } from "@/lib/engine/errors";
-import type { ColumnInfo, CopyOutResult, QueryEngine, QueryOptions, QueryRow } from "@/lib/engine/types";
+import type { ColumnInfo, CopyOutOptions, CopyOutResult, QueryEngine, QueryRow } from "@/lib/engine/types";
 
 const SPECIAL = /[\\\t\n\r]/g;
 const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
@@ -23,8 +23,11 @@ export function copyTextLine(row: QueryRow): string {
   return line + "\n";
 }
 
-/** The query's result as COPY text: copyOut when it can, the cursor stream otherwise. */
-export async function exportRows(engine: QueryEngine, sql: string, opts: QueryOptions): Promise<CopyOutResult> {
+/**
+ * The query's result as COPY text: copyOut when it can, the cursor stream otherwise. `framed` asks
+ * for CopyData messages; only copyOut gives them, so read the result's `framed`.
+ */
+export async function exportRows(engine: QueryEngine, sql: string, opts: CopyOutOptions): Promise<CopyOutResult> {
   if (!opts.params?.length && engine.copyOut) return engine.copyOut(sql, opts);
   let columns: ColumnInfo[] | undefined;
   const rows = engine.stream(sql, { ...opts, batchRows: 10_000, onColumns: (c) => (columns = c) })[Symbol.asyncIterator]();
@@ -50,5 +53,5 @@ export async function exportRows(engine: QueryEngine, sql: string, opts: QueryOp
       await rows.return?.(undefined);
     }
   }
-  return { columns, stream: Readable.from(text(), { objectMode: false }) };
+  return { columns, stream: Readable.from(text(), { objectMode: false }), framed: false };
 }

@@ -228,12 +228,36 @@ describe("copyOut", () => {
     expect(text).toBe("a\\tb\n\\N\nx\n");
   });
 
+  it("framed: the same text inside CopyData messages, one row each", async () => {
+    const sql = "select adid from customers order by adid nulls first";
+    const plain = await engine.copyOut!(sql, opts);
+    expect(plain.framed).toBe(false);
+    const text = Buffer.concat(await plain.stream.toArray());
+    const framed = await engine.copyOut!(sql, { ...opts, framed: true });
+    expect(framed.framed).toBe(true);
+    const bytes = Buffer.concat(await framed.stream.toArray());
+    const payloads: Buffer[] = [];
+    for (let p = 0; p < bytes.length; ) {
+      expect(bytes[p]).toBe(0x64); // 'd': nothing but CopyData passes
+      const end = p + 1 + bytes.readUInt32BE(p + 1);
+      const row = bytes.subarray(p + 5, end);
+      expect(row.indexOf(10)).toBe(row.length - 1); // one row per message
+      payloads.push(row);
+      p = end;
+    }
+    expect(payloads.length).toBe(SAMPLE_CUSTOMERS.rows);
+    expect(Buffer.concat(payloads).equals(text)).toBe(true);
+    await expect.poll(() => sandboxSessions(), { timeout: 10_000 }).toBe(0);
+  });
+
   it("the same sandbox rules: one read statement, the time limit", async () => {
     await expect(engine.copyOut!("select 1) to stdout; drop table customers; copy (select 1", opts)).rejects.toMatchObject({ reason: "multiple_statements" });
     await expect(engine.copyOut!("delete from customers", opts)).rejects.toMatchObject({ reason: "not_read_only" });
     await expect(engine.copyOut!("select nope from customers", opts)).rejects.toMatchObject({ reason: "invalid_query" });
     const { stream } = await engine.copyOut!("select pg_sleep(3)::text as adid", { ...opts, timeoutMs: 300 });
     await expect(stream.toArray()).rejects.toMatchObject({ reason: "timeout" });
+    const framed = await engine.copyOut!("select pg_sleep(3)::text as adid", { ...opts, timeoutMs: 300, framed: true });
+    await expect(framed.stream.toArray()).rejects.toMatchObject({ reason: "timeout" });
     // The session closes as the error is delivered, not before it: wait for it to go.
     await expect.poll(() => sandboxSessions(), { timeout: 10_000 }).toBe(0);
   });

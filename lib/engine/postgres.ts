@@ -23,6 +23,7 @@ import {
   PREVIEW_BYTE_LIMIT,
   PREVIEW_ROW_LIMIT,
   type ColumnInfo,
+  type CopyOutOptions,
   type CopyOutResult,
   type PreviewOptions,
   type PreviewResult,
@@ -144,7 +145,7 @@ export class PostgresEngine implements QueryEngine {
     }
   }
 
-  async copyOut(sql: string, opts: QueryOptions): Promise<CopyOutResult> {
+  async copyOut(sql: string, opts: CopyOutOptions): Promise<CopyOutResult> {
     if (opts.params?.length) throw new QueryError("invalid_query", "COPY cannot bind parameters: stream a parameterised query instead.");
     const session = await this.open(sql, opts);
     let columns: ColumnInfo[];
@@ -159,7 +160,8 @@ export class PostgresEngine implements QueryEngine {
     }
     session.ctx.prefixLength = COPY_PREFIX.length;
     // A newline before the closing parenthesis: the statement may end in a -- comment.
-    const copy = session.client.query(copyOutStream(`${COPY_PREFIX}${session.statement}\n) to stdout`));
+    const framed = opts.framed === true;
+    const copy = session.client.query(copyOutStream(`${COPY_PREFIX}${session.statement}\n) to stdout`, { framed }));
     const out = new PassThrough({ highWaterMark: 1 << 20 });
     let finished = false;
     copy.on("error", (error) => {
@@ -182,7 +184,7 @@ export class PostgresEngine implements QueryEngine {
       }
     });
     copy.pipe(out, { end: false });
-    return { columns, stream: out };
+    return { columns, stream: out, framed };
   }
 
   async cancel(queryId: string): Promise<void> {

@@ -70,6 +70,11 @@ export interface PreviewResult {
   elapsedMs: number;
 }
 
+export interface CopyOutOptions extends QueryOptions {
+  /** Stream PostgreSQL's CopyData messages as they are (see CopyOutResult.framed) when the engine can. */
+  framed?: boolean;
+}
+
 export interface CopyOutResult {
   columns: ColumnInfo[];
   /**
@@ -78,6 +83,12 @@ export interface CopyOutResult {
    * (timeout, cancel) arrive as a QueryError on the stream.
    */
   stream: Readable;
+  /**
+   * The stream holds that text inside PostgreSQL's CopyData messages (`'d'`, int32 length, one row
+   * each; a message may be cut across chunks), as they came off the wire: asked for with
+   * `framed`, it spares the consumer a copy of every row (lib/engine/copy-out.ts).
+   */
+  framed: boolean;
 }
 
 export interface QueryEngine {
@@ -87,7 +98,7 @@ export interface QueryEngine {
   /** The first rows, the total count, columns and types, for the workbench's result grid. */
   preview(sql: string, opts: PreviewOptions): Promise<PreviewResult>;
   /** The export fast path (engines that can): the raw rows as text, under the same sandbox. */
-  copyOut?(sql: string, opts: QueryOptions): Promise<CopyOutResult>;
+  copyOut?(sql: string, opts: CopyOutOptions): Promise<CopyOutResult>;
   /** Stop the query started with this `queryId` (here or in another process). Resolves whether or not it was running. */
   cancel(queryId: string): Promise<void>;
   /** Release connections (tests, shutdown). */

@@ -143,6 +143,21 @@ describe("spoolChunks — sizes", () => {
     expect(chunks.map((c) => c.content).join("")).toBe(lines(0, 12));
     expect(enc.counts.skipped.null).toBe(1);
   });
+
+  it("works behind the encoder reusing one output buffer (CopyData messages in)", async () => {
+    // reuseOutput hands the spool the same buffer each time: the spool must be done with one
+    // before it asks for the next, even when its small write buffers make it wait mid-piece.
+    const rows = `${lines(0, 5).replace(/\n/g, " \n")}\\N\n${lines(5, 25)}`.split(/(?<=\n)/);
+    const framed = Buffer.concat(rows.map((row) => Buffer.concat([Buffer.from([0x64, 0, 0, 0, 0]), Buffer.from(row)])).map((m) => (m.writeUInt32BE(m.length - 1, 1), m)));
+    const enc = new AdidEncoder();
+    async function* pieces() {
+      for (let i = 0; i < framed.length; i += 400) yield framed.subarray(i, i + 400);
+    }
+    const { chunks } = await collect(encodeAdids(pieces(), enc, { framed: true, reuseOutput: true }), { writeBufferBytes: 100 });
+    expect(chunks.map((c) => c.content).join("")).toBe(lines(0, 25));
+    expect(chunks.map((c) => c.sha256)).toEqual([sha(lines(0, 10)), sha(lines(10, 20)), sha(lines(20, 25))]);
+    expect(enc.counts.skipped.null).toBe(1);
+  });
 });
 
 describe("spoolChunks — more than one chunk allowed?", () => {

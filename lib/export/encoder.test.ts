@@ -9,14 +9,38 @@ const B = "7C9E6679-7425-40DE-944B-E07FC1F90AE7";
 const C = "6fa459ea-ee8a-3ca4-894e-db77e160355e";
 const ZERO = "00000000-0000-0000-0000-000000000000";
 
-/** Runs COPY text through the encoder in the given pieces. */
-function encode(pieces: (string | Buffer)[]): { out: string; counts: AdidCounts; enc: AdidEncoder } {
+type Input = "text" | "framed";
+
+/** Runs COPY text (or, `framed`, CopyData messages) through the encoder in the given pieces. */
+function encode(pieces: (string | Buffer)[], input: Input = "text"): { out: string; counts: AdidCounts; enc: AdidEncoder } {
   const enc = new AdidEncoder();
   const parts: Buffer[] = [];
-  for (const p of pieces) parts.push(enc.push(typeof p === "string" ? Buffer.from(p, "utf8") : p));
+  for (const p of pieces) {
+    const buf = typeof p === "string" ? Buffer.from(p, "utf8") : p;
+    parts.push(input === "framed" ? enc.pushFramed(buf) : enc.push(buf));
+  }
   parts.push(enc.end());
   return { out: Buffer.concat(parts).toString("utf8"), counts: enc.counts, enc };
 }
+
+/** COPY text as PostgreSQL sends it in COPY OUT: one CopyData message ('d', int32 length) per line. */
+function framed(text: string | Buffer): Buffer {
+  const buf = typeof text === "string" ? Buffer.from(text, "utf8") : text;
+  const messages: Buffer[] = [];
+  for (let start = 0; start < buf.length; ) {
+    const nl = buf.indexOf(0x0a, start);
+    const end = nl < 0 ? buf.length : nl + 1;
+    const head = Buffer.alloc(5);
+    head[0] = 0x64;
+    head.writeUInt32BE(4 + end - start, 1);
+    messages.push(head, buf.subarray(start, end));
+    start = end;
+  }
+  return Buffer.concat(messages);
+}
+
+/** The input bytes of `text` for each kind of input. */
+const bytesOf = (text: string | Buffer, input: Input) => (input === "framed" ? framed(text) : Buffer.isBuffer(text) ? text : Buffer.from(text, "utf8"));
 const one = (text: string) => encode([text]);
 const counts = (rowsRead: number, rowsExported: number, skipped: Partial<AdidCounts["skipped"]> = {}): AdidCounts => ({
   rowsRead,
@@ -158,7 +182,7 @@ describe("AdidEncoder — the rules", () => {
   });
 });
 
-describe("AdidEncoder — chunk boundaries", () => {
+describe.each(["text", "framed"] as const)("AdidEncoder — chunk boundaries (%s input)", (input) => {
   const sample =
     `${A}\n  ${B}\\t\n\\N\n\n${ZERO}\nnot-a-uuid\n${C}\n\\t${A}\\r\n${A}\\\\\n` +
     `   \n${B}\n${ZERO}  \n\\N\n0f8fad5b-d9cb-469f-a165-70867728950\n${C}`;
@@ -166,12 +190,13 @@ describe("AdidEncoder — chunk boundaries", () => {
 
   it("the reference agrees with the rules", () => {
     expect(expected.counts).toEqual(counts(15, 6, { empty: 2, null: 2, malformed: 3, optedOut: 2 }));
-    expect(one(sample)).toMatchObject(expected);
+    expect(encode([bytesOf(sample, input)], input)).toMatchObject(expected);
   });
 
   it("gives the same result when split in two at every offset", () => {
-    for (let k = 0; k <= sample.length; k++) {
-      const r = encode([sample.slice(0, k), sample.slice(k)]);
+    const bytes = bytesOf(sample, input);
+    for (let k = 0; k <= bytes.length; k++) {
+      const r = encode([bytes.subarray(0, k), bytes.subarray(k)], input);
       expect({ at: k, out: r.out, counts: r.counts }).toEqual({ at: k, ...expected });
     }
   });
@@ -179,9 +204,10 @@ describe("AdidEncoder — chunk boundaries", () => {
   it("gives the same result when split in three at every pair of offsets (short input)", () => {
     const small = `${A}\n \\t${ZERO}\n\\N\n${B}  \nx\n${C}`;
     const ref = reference(small);
-    for (let i = 0; i <= small.length; i++) {
-      for (let j = i; j <= small.length; j++) {
-        const r = encode([small.slice(0, i), small.slice(i, j), small.slice(j)]);
+    const bytes = bytesOf(small, input);
+    for (let i = 0; i <= bytes.length; i++) {
+      for (let j = i; j <= bytes.length; j++) {
+        const r = encode([bytes.subarray(0, i), bytes.subarray(i, j), bytes.subarray(j)], input);
         if (r.out !== ref.out || JSON.stringify(r.counts) !== JSON.stringify(ref.counts)) {
           expect({ i, j, out: r.out, counts: r.counts }).toEqual({ i, j, ...ref });
         }
@@ -190,8 +216,28 @@ describe("AdidEncoder — chunk boundaries", () => {
   });
 
   it("gives the same result fed one byte at a time", () => {
-    const r = encode([...Buffer.from(sample)].map((b) => Buffer.from([b])));
+    const r = encode([...bytesOf(sample, input)].map((b) => Buffer.from([b])), input);
     expect(r).toMatchObject(expected);
+  });
+
+  it("checks every byte value at every position of a UUID as the reference does", () => {
+    // The fast path checks four bytes at a time with arithmetic (adidAt): every byte value in
+    // every position, a newline just after or not, must get the reference's verdict.
+    const rows: Buffer[] = [];
+    for (let pos = 0; pos < 36; pos++) {
+      for (let b = 0; b < 256; b++) {
+        const row = Buffer.from(A, "latin1");
+        row[pos] = b;
+        rows.push(row, Buffer.from("\n"));
+      }
+    }
+    rows.push(Buffer.from(`${ZERO.slice(0, 35)}1\n${ZERO}\n`));
+    const text = Buffer.concat(rows);
+    const ref = reference(text.toString("latin1"));
+    expect(ref.counts.skipped.malformed).toBeGreaterThan(30 * 200);
+    const r = encode([bytesOf(text, input)], input);
+    expect(r.counts).toEqual(ref.counts);
+    expect(Buffer.from(r.out, "utf8").equals(Buffer.from(ref.out, "latin1"))).toBe(true);
   });
 
   it("agrees with the reference on a few MB of random rows in random chunks", () => {
@@ -223,7 +269,7 @@ describe("AdidEncoder — chunk boundaries", () => {
     const rows: string[] = [];
     for (let i = 0; i < 80_000; i++) rows.push(variants[Math.floor(rnd() * variants.length)]!());
     const text = `${rows.join("\n")}\n`;
-    const buf = Buffer.from(text);
+    const buf = bytesOf(text, input);
     expect(buf.length).toBeGreaterThan(2_500_000);
     const ref = reference(text);
     const pieces: Buffer[] = [];
@@ -232,12 +278,32 @@ describe("AdidEncoder — chunk boundaries", () => {
       pieces.push(buf.subarray(off, off + size));
       off += size;
     }
-    const r = encode(pieces);
+    const r = encode(pieces, input);
     expect(r.counts).toEqual(ref.counts);
     expect(createHash("sha256").update(r.out).digest("hex")).toBe(createHash("sha256").update(ref.out).digest("hex"));
-    expect(r.enc.bytesIn).toBe(buf.length);
+    expect(r.enc.bytesIn).toBe(Buffer.byteLength(text));
     const c = r.counts;
     expect(c.rowsRead).toBe(c.rowsExported + c.skipped.empty + c.skipped.null + c.skipped.malformed + c.skipped.optedOut);
+  });
+});
+
+describe("AdidEncoder — framed input", () => {
+  it("refuses a message that is not CopyData, input cut inside a message, and mixed inputs", () => {
+    const notice = Buffer.concat([Buffer.from([0x4e, 0, 0, 0, 5]), Buffer.from("x")]);
+    expect(() => new AdidEncoder().pushFramed(notice)).toThrow(/expected a CopyData message/);
+    const cut = new AdidEncoder();
+    cut.pushFramed(framed(`${A}\n`).subarray(0, 20));
+    expect(() => cut.end()).toThrow(/inside a CopyData message/);
+    const text = new AdidEncoder();
+    text.push(Buffer.from(`${A}\n`));
+    expect(() => text.pushFramed(framed(`${A}\n`))).toThrow(/one encoder takes one kind of input/);
+  });
+
+  it("counts bytesIn as COPY text, without the message headers", () => {
+    const r = encode([framed(`${A}\n\\N\n${ZERO}\n x\n`)], "framed");
+    expect(r.counts).toEqual(counts(4, 1, { null: 1, optedOut: 1, malformed: 1 }));
+    expect(r.enc.bytesIn).toBe(37 + 3 + 37 + 3);
+    expect(r.enc.malformedSamples).toEqual([" x"]);
   });
 });
 
@@ -257,6 +323,15 @@ describe("streaming helpers", () => {
     expect(Buffer.concat(out).toString()).toBe(`${A}\n${B}\n${C}\n`);
     expect(r.value).toEqual(counts(5, 3, { null: 1, malformed: 1 }));
     expect(enc.counts).toEqual(r.value);
+  });
+
+  it("encodeAdids takes CopyData messages with framed: true", async () => {
+    const enc = new AdidEncoder();
+    const bytes = framed(text);
+    const out: Buffer[] = [];
+    for await (const b of encodeAdids(Readable.from([bytes.subarray(0, 50), bytes.subarray(50)]), enc, { framed: true })) out.push(b);
+    expect(Buffer.concat(out).toString()).toBe(`${A}\n${B}\n${C}\n`);
+    expect(enc.counts).toEqual(counts(5, 3, { null: 1, malformed: 1 }));
   });
 
   it("createAdidTransform works in a stream pipeline", async () => {

@@ -2,7 +2,8 @@
  * The export pipeline of one job (worker side):
  *   Kakao pre-flight (ad account reachable, names free / edit target found)
  *   → COPY (query) TO STDOUT under the sandbox → adid check on the columns
- *   → byte-level ADID encoder → size-bounded chunk spool (≤ 209,715,200 bytes, lines whole)
+ *   → byte-level ADID encoder (reading CopyData messages straight off the wire)
+ *   → size-bounded chunk spool (≤ 209,715,200 bytes, lines whole)
  *   → each chunk uploaded idempotently as a customer file while the next one is read.
  * Memory stays flat whatever the size: chunks live on disk, one or two at a time.
  */
@@ -124,7 +125,14 @@ async function exportLocked(job: ExportJob): Promise<ExportResult> {
 
   // 2. The query, on the fastest read path, checked before any row is used.
   const engine = queryEngine();
-  const { columns, stream } = await exportRows(engine, job.query, { database: job.database, timeoutMs: EXPORT_TIMEOUT_MS, signal: job.signal, queryId: `job-${job.jobId}`, params: job.params });
+  const { columns, stream, framed } = await exportRows(engine, job.query, {
+    database: job.database,
+    timeoutMs: EXPORT_TIMEOUT_MS,
+    signal: job.signal,
+    queryId: `job-${job.jobId}`,
+    params: job.params,
+    framed: true,
+  });
   const check = checkAdidColumns(columns);
   if (!check.ok) {
     stream.destroy();
@@ -142,7 +150,7 @@ async function exportLocked(job: ExportJob): Promise<ExportResult> {
   let spooled: SpoolProgress = { chunks: 0, bytes: 0, lines: 0, leftOutLines: 0 };
   const report = () =>
     job.onProgress({ bytesRead: encoder.bytesIn, rowsRead: encoder.counts.rowsRead, rowsExported: encoder.counts.rowsExported, bytesSpooled: spooled.bytes, filesDone });
-  const spool = spoolChunks(encodeAdids(stream, encoder), {
+  const spool = spoolChunks(encodeAdids(stream, encoder, { framed, reuseOutput: true }), {
     dir,
     maxBytes: maxFileBytes(),
     maxChunks: edit ? 1 : undefined,
