@@ -23,6 +23,7 @@ import { mkdir, mkdtemp, open, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { copyDataMessages } from "../lib/engine/test-support";
 import { spoolChunks, type SpooledChunk } from "../lib/export/chunker";
 import { ADID_LINE_BYTES, AdidEncoder, encodeAdids } from "../lib/export/encoder";
 import { MAX_FILE_BYTES } from "../lib/kakao/limits";
@@ -93,19 +94,6 @@ async function* replay(p: { list: Buffer[]; rounds: number }): AsyncGenerator<Bu
   for (let r = 0; r < p.rounds; r++) for (const b of p.list) yield b;
 }
 
-/** The block's rows as PostgreSQL sends them in COPY OUT: one CopyData message ('d', int32 length) per row. */
-function framedBlock(block: Buffer): Buffer {
-  const out: Buffer[] = [];
-  for (let start = 0; start < block.length; ) {
-    const end = block.indexOf(0x0a, start) + 1;
-    const head = Buffer.allocUnsafe(5);
-    head[0] = 0x64;
-    head.writeUInt32BE(4 + end - start, 1);
-    out.push(head, block.subarray(start, end));
-    start = end;
-  }
-  return Buffer.concat(out);
-}
 
 
 async function sha256File(file: string): Promise<string> {
@@ -160,7 +148,7 @@ async function scenario(kind: "uuid" | "messy", dir: string): Promise<ScenarioRe
     outBytes += enc.end().length;
   });
   const counts = enc.counts;
-  const framed = pieces(framedBlock(block), 0);
+  const framed = pieces(copyDataMessages(block), 0);
   framed.rounds = p.rounds;
   const encoderFramedSeconds = await best(async () => {
     const e = new AdidEncoder();

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { copyDataMessages } from "@/lib/engine/test-support";
 import { nodeSpoolFs, removeSpool, spoolChunks, SpoolTooLargeError, type SpooledChunk, type SpoolFs, type SpoolOptions } from "@/lib/export/chunker";
 import { AdidEncoder, encodeAdids } from "@/lib/export/encoder";
 import { AppError } from "@/lib/errors";
@@ -147,8 +148,7 @@ describe("spoolChunks — sizes", () => {
   it("works behind the encoder reusing one output buffer (CopyData messages in)", async () => {
     // reuseOutput hands the spool the same buffer each time: the spool must be done with one
     // before it asks for the next, even when its small write buffers make it wait mid-piece.
-    const rows = `${lines(0, 5).replace(/\n/g, " \n")}\\N\n${lines(5, 25)}`.split(/(?<=\n)/);
-    const framed = Buffer.concat(rows.map((row) => Buffer.concat([Buffer.from([0x64, 0, 0, 0, 0]), Buffer.from(row)])).map((m) => (m.writeUInt32BE(m.length - 1, 1), m)));
+    const framed = copyDataMessages(`${lines(0, 5).replace(/\n/g, " \n")}\\N\n${lines(5, 25)}`);
     const enc = new AdidEncoder();
     async function* pieces() {
       for (let i = 0; i < framed.length; i += 400) yield framed.subarray(i, i + 400);

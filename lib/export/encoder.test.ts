@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { describe, expect, it } from "vitest";
+import { copyDataMessages } from "@/lib/engine/test-support";
 import { ADID_LINE_BYTES, AdidEncoder, createAdidTransform, encodeAdids, type AdidCounts } from "@/lib/export/encoder";
 
 const A = "0f8fad5b-d9cb-469f-a165-70867728950e";
@@ -23,24 +24,9 @@ function encode(pieces: (string | Buffer)[], input: Input = "text"): { out: stri
   return { out: Buffer.concat(parts).toString("utf8"), counts: enc.counts, enc };
 }
 
-/** COPY text as PostgreSQL sends it in COPY OUT: one CopyData message ('d', int32 length) per line. */
-function framed(text: string | Buffer): Buffer {
-  const buf = typeof text === "string" ? Buffer.from(text, "utf8") : text;
-  const messages: Buffer[] = [];
-  for (let start = 0; start < buf.length; ) {
-    const nl = buf.indexOf(0x0a, start);
-    const end = nl < 0 ? buf.length : nl + 1;
-    const head = Buffer.alloc(5);
-    head[0] = 0x64;
-    head.writeUInt32BE(4 + end - start, 1);
-    messages.push(head, buf.subarray(start, end));
-    start = end;
-  }
-  return Buffer.concat(messages);
-}
 
 /** The input bytes of `text` for each kind of input. */
-const bytesOf = (text: string | Buffer, input: Input) => (input === "framed" ? framed(text) : Buffer.isBuffer(text) ? text : Buffer.from(text, "utf8"));
+const bytesOf = (text: string | Buffer, input: Input) => (input === "framed" ? copyDataMessages(text) : Buffer.isBuffer(text) ? text : Buffer.from(text, "utf8"));
 const one = (text: string) => encode([text]);
 const counts = (rowsRead: number, rowsExported: number, skipped: Partial<AdidCounts["skipped"]> = {}): AdidCounts => ({
   rowsRead,
@@ -292,15 +278,15 @@ describe("AdidEncoder — framed input", () => {
     const notice = Buffer.concat([Buffer.from([0x4e, 0, 0, 0, 5]), Buffer.from("x")]);
     expect(() => new AdidEncoder().pushFramed(notice)).toThrow(/expected a CopyData message/);
     const cut = new AdidEncoder();
-    cut.pushFramed(framed(`${A}\n`).subarray(0, 20));
+    cut.pushFramed(copyDataMessages(`${A}\n`).subarray(0, 20));
     expect(() => cut.end()).toThrow(/inside a CopyData message/);
     const text = new AdidEncoder();
     text.push(Buffer.from(`${A}\n`));
-    expect(() => text.pushFramed(framed(`${A}\n`))).toThrow(/one encoder takes one kind of input/);
+    expect(() => text.pushFramed(copyDataMessages(`${A}\n`))).toThrow(/one encoder takes one kind of input/);
   });
 
   it("counts bytesIn as COPY text, without the message headers", () => {
-    const r = encode([framed(`${A}\n\\N\n${ZERO}\n x\n`)], "framed");
+    const r = encode([copyDataMessages(`${A}\n\\N\n${ZERO}\n x\n`)], "framed");
     expect(r.counts).toEqual(counts(4, 1, { null: 1, optedOut: 1, malformed: 1 }));
     expect(r.enc.bytesIn).toBe(37 + 3 + 37 + 3);
     expect(r.enc.malformedSamples).toEqual([" x"]);
@@ -327,7 +313,7 @@ describe("streaming helpers", () => {
 
   it("encodeAdids takes CopyData messages with framed: true", async () => {
     const enc = new AdidEncoder();
-    const bytes = framed(text);
+    const bytes = copyDataMessages(text);
     const out: Buffer[] = [];
     for await (const b of encodeAdids(Readable.from([bytes.subarray(0, 50), bytes.subarray(50)]), enc, { framed: true })) out.push(b);
     expect(Buffer.concat(out).toString()).toBe(`${A}\n${B}\n${C}\n`);
