@@ -90,9 +90,10 @@ function hexBytes(w: number): number {
 
 /**
  * The 36 bytes at `i` of `view`: an ADID (8-4-4-4-12 hex digits), the all-zero one, or neither.
- * Read as nine big-endian words and checked four bytes at a time (hexBytes): about 4× faster than
- * a table lookup per byte (measured, bench/encoder.ts). The dashes (bytes 8, 13, 18, 23) are
- * checked, then replaced by '0' so every word is checked alike.
+ * Read as nine big-endian words and checked four bytes at a time (hexBytes). The dashes (bytes 8,
+ * 13, 18, 23) are checked, then replaced by '0' so every word is checked alike. Given `out`, an
+ * ADID's 37-byte line is written there from the same words: the framed path checks and copies each
+ * row in one pass.
  */
 function adidAt(view: DataView, i: number, out: DataView | null = null, o = 0): number {
   const w0 = view.getUint32(i);
@@ -456,6 +457,9 @@ function outputFor(n: number, into: Buffer | undefined): Buffer {
   return into !== undefined && into.length >= n + ADID_LINE_BYTES ? into : Buffer.allocUnsafe(n + ADID_LINE_BYTES);
 }
 
+/** The reused output buffer's smallest size (network reads are 64 KB). */
+const SCRATCH_BYTES = 128 * 1024;
+
 /**
  * The encoder over an async source (e.g. `copyOut(...).stream`): yields the non-empty outputs;
  * backpressure is the consumer's pace. Counts are on `encoder.counts` once the loop ends.
@@ -465,9 +469,6 @@ function outputFor(n: number, into: Buffer | undefined): Buffer {
  * allocation per input chunk: with 64 KB network reads, ~7,000 buffers per 444 MB exported, whose
  * memory outside the heap set off a full garbage collection every few hundred milliseconds.
  */
-/** The reused output buffer's smallest size (network reads are 64 KB). */
-const SCRATCH_BYTES = 128 * 1024;
-
 export async function* encodeAdids(
   source: AsyncIterable<Buffer | Uint8Array | string>,
   encoder = new AdidEncoder(),
