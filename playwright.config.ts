@@ -10,17 +10,16 @@ if (!process.env.E2E_DATA_DIR) {
 }
 
 /**
- * Two copies of the product, each exactly as a user starts it (production build, its own ports
- * and data): the default Business Authentication flow, and one configured for Kakao Login.
+ * The product exactly as a user starts it (production build, its own ports and data), with the
+ * Kakao emulator in strict mode. (Kakao Login was removed: Kakao Moment refuses its tokens.)
  */
 export const E2E = {
   adminEmail: "admin@example.com",
   adminPassword: "e2e-admin-password",
   business: { baseURL: "http://127.0.0.1:3100", emulatorURL: "http://127.0.0.1:3101" },
-  login: { baseURL: "http://127.0.0.1:3200", emulatorURL: "http://127.0.0.1:3201" },
 };
 
-function server(flow: "business" | "login", port: number, emulatorPort: number, pgPort: number) {
+function server(port: number, emulatorPort: number, pgPort: number) {
   return {
     command: "node --import tsx bin/start.ts",
     url: `http://127.0.0.1:${port}/sign-in`,
@@ -29,12 +28,11 @@ function server(flow: "business" | "login", port: number, emulatorPort: number, 
     stdout: "pipe" as const,
     env: {
       PORT: String(port),
-      DATA_DIR: path.join(process.env.E2E_DATA_DIR!, flow),
+      DATA_DIR: path.join(process.env.E2E_DATA_DIR!, "business"),
       EMBEDDED_PG_PORT: String(pgPort),
       EMULATOR_PORT: String(emulatorPort),
       ADMIN_PASSWORD: E2E.adminPassword,
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      KAKAO_AUTH_FLOW: flow,
       EGRESS_IPS: JSON.stringify({ "Seoul (ap-northeast-2)": ["203.0.113.10", "203.0.113.11"], "Tokyo (ap-northeast-1)": ["198.51.100.20"] }),
     },
   };
@@ -56,5 +54,5 @@ export default defineConfig({
       args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     },
   },
-  webServer: [server("business", 3100, 3101, 54410), server("login", 3200, 3201, 54420)],
+  webServer: [server(3100, 3101, 54410)],
 });

@@ -26,7 +26,7 @@ import { fileURLToPath } from "node:url";
 import { copyDataMessages } from "../lib/engine/test-support";
 import { spoolChunks, type SpooledChunk } from "../lib/export/chunker";
 import { ADID_LINE_BYTES, AdidEncoder, encodeAdids } from "../lib/export/encoder";
-import { MAX_FILE_BYTES } from "../lib/kakao/limits";
+import { MAX_FILE_BYTES } from "../lib/kakao/assumptions";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const TARGET = Number(process.env.BENCH_MB ?? 1024) * 1_048_576;

@@ -71,6 +71,11 @@ const COMMANDS = {
   "sched:delete": { usage: "sched:delete <name>", options: {}, run: schedDelete },
   "sched:history": { usage: "sched:history <name> [max] [-s SKIP]", options: { skip: { type: "string", short: "s" }, page: { type: "string", short: "p" } }, run: schedHistory },
   "sched:run": { usage: "sched:run <name> <time> [-n NUM]", options: { num: { type: "string", short: "n" } }, run: schedRun },
+  "kakao:doctor": {
+    usage: "kakao:doctor --authentication NAME [--ad-account ID] [--write]   (exit 0: every fact as assumed, 1: some differ)",
+    options: { authentication: { type: "string", short: "a" }, "ad-account": { type: "string" }, write: { type: "boolean" } },
+    run: kakaoDoctor,
+  },
 };
 
 function help() {
@@ -437,6 +442,29 @@ async function schedRun(client, values, [name, time, ...rest]) {
   const { jobs } = await client.post(path);
   process.stdout.write(table(["JobID", "Time"], jobs.map((j) => [j.job_id, j.scheduled_at])));
   process.stdout.write(`${jobs.length} jobs are queued.\n`);
+  return 0;
+}
+
+/**
+ * Probe real Kakao with one authentication and compare each answer's shape with what the product
+ * assumes: a table of fact / assumed / seen / verdict / setting. Exit 0 all as assumed, 1 some differ.
+ */
+async function kakaoDoctor(client, values, args) {
+  if (args.length) throw new UsageError(`unexpected argument "${args[0]}"`);
+  if (!values.authentication) throw new UsageError("--authentication NAME is required (the name of one of your Kakao authentications)");
+  const adAccount = positiveInt("--ad-account", values["ad-account"], { max: Number.MAX_SAFE_INTEGER });
+  if (values.write && adAccount === undefined) throw new UsageError("--write needs --ad-account ID (the ad account the one-line test file goes to)");
+  if (values.write) process.stderr.write(`Registering, editing and deleting a one-line test file in ad account ${adAccount} (waits for Kakao's write interval)…\n`);
+  const report = await client.post("/v3/kakao/doctor", { authentication: values.authentication, ad_account_id: adAccount, write: values.write ? "true" : undefined });
+  process.stdout.write(`Authentication: ${report.authentication}\nAuthorize URL : ${report.authorize_url}\n`);
+  process.stdout.write(table(["Fact", "Assumed", "Seen", "Verdict", "Setting"], report.rows.map((r) => [r.fact, r.assumed, r.seen, r.verdict, r.verdict === "differs" ? (r.setting ?? "(documented: report it)") : (r.setting ?? "")])));
+  const differ = report.rows.filter((r) => r.verdict === "differs");
+  const unchecked = report.rows.filter((r) => r.verdict === "not checked").length;
+  if (differ.length) {
+    process.stdout.write(`${differ.length} fact(s) differ: set ${differ.map((r) => r.setting).filter(Boolean).join(", ") || "(none: documented facts)"} as the Seen column says, then run the doctor again.\n`);
+    return 1;
+  }
+  process.stdout.write(`Every checked fact is as assumed${unchecked ? ` (${unchecked} not checked${values.write ? "" : ": --write --ad-account ID checks the write calls"})` : ""}.\n`);
   return 0;
 }
 

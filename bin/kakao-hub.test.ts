@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { emulatorState } from "@/emulator/testing";
+import { emulatorState, resetFacts, setFacts } from "@/emulator/testing";
 import { expectedAdidFile } from "@/lib/jobs/test-support";
 import { registerSettings, startV3World, v3Caller, type V3Caller, type V3World } from "@/lib/td-api/test-support";
 
@@ -148,5 +148,44 @@ describe("kakao-hub configuration and usage", () => {
     const bad = await hub(["job:list"], { env: { KAKAO_HUB_APIKEY: "kmh_wrong" } });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/unknown or revoked\. \(HTTP 401\)/);
+  });
+});
+
+describe("kakao-hub kakao:doctor", () => {
+  it("prints fact / assumed / seen / verdict / setting and exits 0 when every fact is as assumed", async () => {
+    const run = await hub(["kakao:doctor", "--authentication", "new_kakao_auth"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Authentication: new_kakao_auth\nAuthorize URL : http:\/\/127\.0\.0\.1:\d+\/oauth\/business\/authorize\?/);
+    expect(run.stdout).toMatch(/\| Fact +\| Assumed +\| Seen +\| Verdict +\| Setting +\|/);
+    expect(run.stdout).toMatch(/\| token info: field with the Kakao user id +\| token_user_id: number +\| token_user_id: number .*\| as assumed +\| KAKAO_TOKENINFO_USER_ID_FIELD/);
+    expect(run.stdout).toMatch(/Every checked fact is as assumed \(\d+ not checked: --write --ad-account ID checks the write calls\)\.\n$/);
+  });
+
+  it("exits 1 and names the setting when Kakao answers otherwise; --write registers and deletes a test file", async () => {
+    await setFacts(world.kakaoUrl, { tokenInfoUserIdField: "user_id" });
+    try {
+      const run = await hub(["kakao:doctor", "-a", "new_kakao_auth", "--write", "--ad-account", "27429"]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/\| token info: field with the Kakao user id +\| token_user_id: number +\| no token_user_id .*\| differs +\| KAKAO_TOKENINFO_USER_ID_FIELD +\|/);
+      expect(run.stdout).toMatch(/\| register: multipart part names .*\| as assumed /);
+      expect(run.stdout).toMatch(/1 fact\(s\) differ: set KAKAO_TOKENINFO_USER_ID_FIELD as the Seen column says/);
+      expect(run.stderr).toMatch(/^Registering, editing and deleting a one-line test file in ad account 27429/);
+      expect((await emulatorState(world.kakaoUrl)).files.map((f) => [f.name.replace(/\d+$/, ""), f.customerFileStatus])).toEqual([["kmh_doctor_", "DELETE"]]);
+    } finally {
+      await resetFacts(world.kakaoUrl);
+    }
+  });
+
+  it("usage errors exit 2; an unknown authentication exits 1 with the API's message", async () => {
+    const missing = await hub(["kakao:doctor"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--authentication NAME is required/);
+    const noAccount = await hub(["kakao:doctor", "-a", "new_kakao_auth", "--write"]);
+    expect(noAccount.code).toBe(2);
+    expect(noAccount.stderr).toMatch(/--write needs --ad-account ID/);
+    const unknown = await hub(["kakao:doctor", "-a", "nobody"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/Authentication "nobody" not found/);
   });
 });

@@ -15,6 +15,20 @@ function start(extraEnv: Record<string, string>) {
 }
 
 describe("npm start refuses bad configuration in one line", () => {
+  it("real Kakao hosts without the app's credentials", () => {
+    const { code, stderr } = start({ KAKAO_MOMENT_URL: "https://apis.moment.kakao.com", KAKAO_CLIENT_SECRET: "" });
+    expect(code).not.toBe(0);
+    expect(stderr).toBe(
+      "Invalid configuration: real Kakao hosts are set (KAKAO_*_URL), so KAKAO_CLIENT_ID (the app's REST API key) and KAKAO_BUSINESS_CLIENT_SECRET (the REST API key's Business Authentication client secret) must be set too (README: Against real Kakao)",
+    );
+  });
+
+  it("KAKAO_AUTH_FLOW=login, saying why it is gone", () => {
+    const { code, stderr } = start({ KAKAO_AUTH_FLOW: "login" });
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/^Invalid configuration: KAKAO_AUTH_FLOW must be "business" or unset: Kakao Moment refuses Kakao Login tokens .*\(got "login"\)$/);
+  });
+
   it("PORT=abc", () => {
     const { code, stderr } = start({ PORT: "abc" });
     expect(code).not.toBe(0);

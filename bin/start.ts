@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { ConfigError, parseEnv, publicUrl, redactUrl, usesEmulator, type Env } from "@/lib/env";
+import { ConfigError, assertRealKakaoApp, parseEnv, publicUrl, redactUrl, usesEmulator, type Env } from "@/lib/env";
 import { loadLocalSecrets } from "@/lib/platform/secrets";
 import { APP_DATABASE, WAREHOUSE_DATABASE, checkConnection, ensureDatabase, migrate, startEmbeddedPostgres, type EmbeddedServer } from "@/lib/platform/postgres";
 import { buildIsCurrent, recordBuild, withBuildLock } from "@/lib/platform/build";
@@ -93,6 +93,7 @@ async function runOnce(args: string[], childEnv: NodeJS.ProcessEnv): Promise<voi
 async function main() {
   const started = Date.now();
   let config: Env = parseEnv();
+  assertRealKakaoApp();
   const dataDir = path.resolve(root, config.DATA_DIR);
   const secrets = loadLocalSecrets(dataDir);
 

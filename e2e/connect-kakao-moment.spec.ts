@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { E2E } from "../playwright.config";
 import { connectKakaoMoment, signIn } from "./helpers";
+import { BROWSER_LOCALE, LOCALES, catalog, message } from "./i18n";
 
 test.describe("Business Authentication (default)", () => {
   test("connect Kakao Moment through the catalog, then see it healthy", async ({ page }) => {
@@ -25,15 +26,37 @@ test.describe("Business Authentication (default)", () => {
   });
 });
 
-test.describe("Kakao Login (KAKAO_AUTH_FLOW=login)", () => {
-  test.use({ baseURL: E2E.login.baseURL });
+/**
+ * Kakao refusing the authorize request (forced on the emulator through its control API): the
+ * failed page shows Kakao's code, Kakao's own words and the fix, in the reader's language.
+ */
+for (const locale of LOCALES) {
+  test.describe(`a Kakao refusal, in ${locale}`, () => {
+    test.use({ locale: BROWSER_LOCALE[locale] });
 
-  test("connect Kakao Moment through the catalog, then see it healthy", async ({ page }) => {
-    await signIn(page, E2E.adminEmail, E2E.adminPassword);
-    const row = await connectKakaoMoment(page, "login_flow_auth");
-    await expect(row.getByText("Kakao Login")).toBeVisible();
+    test(`KOE233 on authorize shows the code, Kakao's words and the fix (${locale})`, async ({ page, request }) => {
+      const c = catalog(locale);
+      const m = (key: string, values?: Record<string, string | number>) => message(c, key, values);
+      const forced = await request.post(`${E2E.business.emulatorURL}/__emulator/authorize-error`, { data: { error_code: "KOE233", count: 1 } });
+      expect(forced.status()).toBe(200);
+      await page.goto("/sign-in");
+      await page.getByLabel(m("signIn.email")).fill(E2E.adminEmail);
+      await page.getByLabel(m("signIn.password")).fill(E2E.adminPassword);
+      await page.getByRole("button", { name: m("signIn.submit") }).click();
+      await expect(page.getByText(m("nav.signedInAs", { email: E2E.adminEmail }))).toBeVisible();
+      await page.goto("/integrations/catalog/kakao-moment");
+      await page.getByRole("link", { name: "Click here" }).click();
+      await expect(page.getByRole("heading", { name: m("integrations.failedTitle") })).toBeVisible();
+      await expect(page.getByTestId("kakao-error-code")).toHaveText(m("integrations.kakaoSaid", { code: "KOE233" }));
+      await expect(page.getByTestId("kakao-error-description")).toContainText("KOE233");
+      await expect(page.getByTestId("kakao-error-fix")).toHaveText(m("integrations.koe_KOE233"));
+      await expect(page.getByText(m("integrations.failedNothingSaved"))).toBeVisible();
+      // The next attempt is not refused: Start again reaches Kakao's login page.
+      await page.getByRole("link", { name: m("integrations.startAgain") }).click();
+      await expect(page.getByLabel("E-mail")).toBeVisible();
+    });
   });
-});
+}
 
 test("the Kakao Moment page lists the configured egress addresses by region", async ({ page }) => {
   await signIn(page, E2E.adminEmail, E2E.adminPassword);

@@ -4,8 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 
-export function warehouseUrl(flow: "business" | "login" = "business", pgPort = 54410): string {
-  const secrets = JSON.parse(fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, flow, "secrets.json"), "utf8"));
+export function warehouseUrl(pgPort = 54410): string {
+  const secrets = JSON.parse(fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, "business", "secrets.json"), "utf8"));
   return `postgresql://postgres:${encodeURIComponent(secrets.embeddedPgPassword)}@127.0.0.1:${pgPort}/kakao_warehouse`;
 }
 

@@ -2,14 +2,20 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { parseFactsPatch } from "./facts";
 import {
   DEFAULT_ACCESS_TOKEN_TTL_SEC,
   DEFAULT_CODE_TTL_SEC,
+  DEFAULT_DELETE_LINGER_MS,
+  DEFAULT_FACTS,
   DEFAULT_REFRESH_TOKEN_TTL_SEC,
   DEFAULT_WRITE_RATE_LIMIT_MS,
   MAX_FILE_BYTES,
   MAX_FILES_PER_ACCOUNT,
+  type EmulatorFacts,
 } from "./kakao-assumptions";
+
+export type { EmulatorFacts } from "./kakao-assumptions";
 
 /** Options of {@link startEmulator}. Everything is optional. */
 export interface EmulatorOptions {
@@ -29,7 +35,10 @@ export interface EmulatorOptions {
   accessTokenTtlSec?: number;
   /** Kakao Login refresh-token lifetime, seconds. Default 5183999 (~2 months). */
   refreshTokenTtlSec?: number;
-  /** Extra registered redirect URIs (exact match), added to every app of the seed. */
+  /**
+   * Extra registered redirect URIs (exact match), added to every app of the seed — to both its
+   * Kakao Login list (`redirectUris`) and its Business Authentication list (`businessRedirectUris`).
+   */
   redirectUris?: string[];
   /** Authorization-code lifetime, seconds. Default 300. */
   codeTtlSec?: number;
@@ -39,6 +48,13 @@ export interface EmulatorOptions {
   maxFilesPerAccount?: number;
   /** Seed of the fault-injection PRNG. Default 1. */
   seed?: number;
+  /** A deleted customer file stays listed (status DELETE) this many ms. Default 60000. */
+  deleteLingerMs?: number;
+  /**
+   * Start values of the flippable Kakao facts (over the defaults of kakao-assumptions.ts); reset and
+   * `DELETE /__emulator/facts` come back to these.
+   */
+  facts?: Partial<EmulatorFacts>;
   /** Clock in epoch ms (tests inject one to expire codes). Default Date.now. */
   now?: () => number;
   /** Log one line per request to stdout. Default false. */
@@ -59,6 +75,9 @@ export interface ResolvedOptions {
   maxFileBytes: number;
   maxFilesPerAccount: number;
   seed: number;
+  deleteLingerMs: number;
+  /** Defaults overlaid with the `facts` option (validated). */
+  facts: EmulatorFacts;
   now: () => number;
   logRequests: boolean;
 }
@@ -74,6 +93,12 @@ const nonNegInt = (name: string, v: number | undefined, def: number): number => 
 };
 
 export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
+  let facts: EmulatorFacts = { ...DEFAULT_FACTS };
+  if (o.facts !== undefined) {
+    const r = parseFactsPatch(o.facts, facts);
+    if ("error" in r) throw new Error(`Emulator option facts is invalid: ${r.error}`);
+    facts = { ...facts, ...r.patch };
+  }
   return {
     port: nonNegInt("port", o.port, 0),
     host: o.host ?? "127.0.0.1",
@@ -88,6 +113,8 @@ export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
     maxFileBytes: nonNegInt("maxFileBytes", o.maxFileBytes, MAX_FILE_BYTES),
     maxFilesPerAccount: nonNegInt("maxFilesPerAccount", o.maxFilesPerAccount, MAX_FILES_PER_ACCOUNT),
     seed: nonNegInt("seed", o.seed, 1),
+    deleteLingerMs: nonNegInt("deleteLingerMs", o.deleteLingerMs, DEFAULT_DELETE_LINGER_MS),
+    facts,
     now: o.now ?? Date.now,
     logRequests: o.logRequests ?? false,
   };
@@ -105,10 +132,15 @@ export const seedSchema = z.object({
         appId: z.number().int().positive(),
         name: z.string().min(1).default("Kakao app"),
         clientId: z.string().min(1),
-        /** null: the app does not use a client secret. */
+        /** Kakao Login client secret (POST /oauth/token); null: the app does not use one. */
         clientSecret: z.string().min(1).nullable(),
+        /** Business Authentication client secret (POST /oauth/business/token); null: none. */
+        businessClientSecret: z.string().min(1).nullable(),
+        /** Kakao Login redirect URIs. */
         redirectUris: z.array(z.string().url()).default([]),
-        /** A redirect URI starting with one of these is also accepted. */
+        /** Business Authentication redirect URIs (its own list; Kakao allows at most 10). */
+        businessRedirectUris: z.array(z.string().url()).default([]),
+        /** A redirect URI starting with one of these is also accepted (both flows; emulator convenience). */
         redirectUriPrefixes: z.array(z.string().min(1)).default([]),
         scopes: z.array(z.string().min(1)).min(1),
       }),
@@ -158,7 +190,10 @@ export async function loadSeed(file: string, extraRedirectUris: string[]): Promi
     }
   }
   for (const app of seed.apps) {
-    for (const uri of extraRedirectUris) if (!app.redirectUris.includes(uri)) app.redirectUris.push(uri);
+    for (const uri of extraRedirectUris) {
+      if (!app.redirectUris.includes(uri)) app.redirectUris.push(uri);
+      if (!app.businessRedirectUris.includes(uri)) app.businessRedirectUris.push(uri);
+    }
   }
   return seed;
 }

@@ -2,15 +2,19 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { z } from "zod";
 import type { Ctx, Handler } from "./context";
+import { parseFactsPatch } from "./facts";
 import { parseFaultsBody } from "./faults";
 import { json, readJson, type Reply } from "./http";
-import { kakaoDate, sha256Hex, type TokenRecord } from "./store";
+import { FORCEABLE_AUTHORIZE_ERRORS, type ForceableAuthorizeError } from "./kakao-assumptions";
+import { sha256Hex, type TokenRecord } from "./store";
 
 /**
  * Test-control endpoints under /__emulator (never faulted, not counted):
  *   GET    /__emulator/health
  *   GET    /__emulator/state
  *   POST   /__emulator/reset
+ *   GET    /__emulator/facts    POST /__emulator/facts    DELETE /__emulator/facts
+ *   GET    /__emulator/authorize-error   POST (…)   DELETE (…)
  *   GET    /__emulator/faults   POST /__emulator/faults   DELETE /__emulator/faults
  *   POST   /__emulator/tokens/revoke   POST /__emulator/tokens/expire
  *   GET    /__emulator/files/{id}/content
@@ -32,8 +36,8 @@ export const index: Handler = async () =>
 
 export const state: Handler = async ({ store }) => {
   const now = store.now();
-  const files = [...store.files.values()]
-    .map((f) => store.settle(f))
+  const files = store
+    .allFiles()
     .sort((a, b) => a.id - b.id)
     .map((f) => ({
       id: f.id,
@@ -44,18 +48,20 @@ export const state: Handler = async ({ store }) => {
       sha256: f.sha256,
       customerFileStatus: f.status,
       populationScore: f.populationScore,
-      createdDate: kakaoDate(f.createdAt),
-      originalCreatedDate: kakaoDate(f.originalCreatedAt),
-      lastModifiedDate: kakaoDate(f.lastModifiedAt),
+      createdDate: store.kakaoDate(f.createdAt),
+      originalCreatedDate: store.kakaoDate(f.originalCreatedAt),
+      lastModifiedDate: store.kakaoDate(f.lastModifiedAt),
       versions: f.versions,
     }));
   const tokens = [...store.tokens.values()].map((t) => ({
     sha256: t.sha256,
+    tokenId: t.tokenId,
     kind: t.kind,
     flow: t.flow,
     clientId: t.clientId,
     user: { id: t.userId, email: store.userById(t.userId)?.email ?? null },
     scopes: t.scopes,
+    resourceIds: t.resourceIds,
     revoked: t.revoked,
     issuedAt: new Date(t.issuedAt).toISOString(),
     expiresAt: t.expiresAt === null ? null : new Date(t.expiresAt).toISOString(),
@@ -74,6 +80,55 @@ export function reset(onReset: () => Promise<void>): Handler {
     return json(200, { ok: true });
   };
 }
+
+// --- flippable facts ---------------------------------------------------------------------------
+
+export const getFacts: Handler = async ({ store }) => json(200, store.facts);
+
+/** Partial JSON merge (strict: unknown keys or bad types → 400). Answers the current facts. */
+export const setFacts: Handler = async ({ req, store }) => {
+  const r = parseFactsPatch(await readJson(req), store.facts);
+  if ("error" in r) return bad(r.error);
+  store.facts = { ...store.facts, ...r.patch };
+  return json(200, store.facts);
+};
+
+/** Back to the start values (kakao-assumptions defaults + the `facts` option). */
+export const resetFacts: Handler = async ({ store }) => {
+  store.resetFacts();
+  return json(200, store.facts);
+};
+
+// --- forced authorize errors ---------------------------------------------------------------------
+
+const authorizeErrorBody = z
+  .object({
+    error_code: z.enum(Object.keys(FORCEABLE_AUTHORIZE_ERRORS) as [ForceableAuthorizeError, ...ForceableAuthorizeError[]]),
+    count: z.number().int().positive().default(1),
+  })
+  .strict();
+
+const describeForced = (ctx: Ctx) => {
+  const f = ctx.store.forcedAuthorizeError;
+  return { forced: f ? { error_code: f.errorCode, remaining: f.remaining } : null };
+};
+
+export const getAuthorizeError: Handler = async (ctx) => json(200, describeForced(ctx));
+
+/** The next `count` valid authorize requests (either flow) are redirected back with this error. */
+export const setAuthorizeError: Handler = async (ctx) => {
+  const r = authorizeErrorBody.safeParse(await readJson(ctx.req));
+  if (!r.success) return bad(r.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; "));
+  ctx.store.forcedAuthorizeError = { errorCode: r.data.error_code, remaining: r.data.count };
+  return json(200, describeForced(ctx));
+};
+
+export const clearAuthorizeError: Handler = async (ctx) => {
+  ctx.store.forcedAuthorizeError = null;
+  return json(200, describeForced(ctx));
+};
+
+// --- faults --------------------------------------------------------------------------------------
 
 export const getFaults: Handler = async ({ faults }) => json(200, faults.describe());
 
@@ -139,9 +194,12 @@ export const expireTokens: Handler = async (ctx) => {
 };
 
 export const fileContent: Handler = async ({ store, params }) => {
+  store.purgeDeleted();
   const f = store.files.get(Number(params.id));
   if (!f) return json(404, { error: `no customer file ${params.id}` });
-  const st = await stat(f.path);
+  if (f.status === "DELETE") return json(404, { error: `customer file ${params.id} is deleted; its contents are gone` });
+  const st = await stat(f.path).catch(() => null);
+  if (!st) return json(404, { error: `no stored contents for customer file ${params.id}` });
   return {
     status: 200,
     headers: { "content-type": "text/csv", "content-length": String(st.size), "x-content-sha256": f.sha256 },
@@ -157,7 +215,8 @@ const statusBody = z
   .strict();
 
 /** Forces a file's status (e.g. ERROR, which the emulator never reaches by itself). */
-export const setFileStatus: Handler = async ({ req, store, params }) => {
+export const setFileStatus: Handler = async ({ req, store, params, opts }) => {
+  store.purgeDeleted();
   const f = store.files.get(Number(params.id));
   if (!f) return json(404, { error: `no customer file ${params.id}` });
   const r = statusBody.safeParse(await readJson(req));
@@ -165,6 +224,7 @@ export const setFileStatus: Handler = async ({ req, store, params }) => {
   const now = store.now();
   f.status = r.data.customerFileStatus;
   f.processingUntil = null;
+  f.purgeAt = f.status === "DELETE" ? now + opts.deleteLingerMs : null;
   f.lastModifiedAt = now;
   f.ready = f.status === "COMPLETE";
   if (r.data.populationScore !== undefined) f.populationScore = r.data.populationScore;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { EmulatorOptions } from "./config";
+import { factsPatchSchema } from "./facts";
 
 /** EMULATOR_* environment variables → startEmulator options (validated with zod). */
 
@@ -33,6 +34,27 @@ const envSchema = z.object({
     .transform((s) => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean))
     .refine((list) => list.every((u) => URL.canParse(u)), "expected a comma-separated list of absolute URLs"),
   EMULATOR_LOG_REQUESTS: z.enum(["0", "1", "true", "false"]).optional(),
+  EMULATOR_DELETE_LINGER_MS: int(0),
+  /** A JSON object of flippable facts, e.g. {"uploadFilePart":"files","editCall":null}. */
+  EMULATOR_FACTS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined) return undefined;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(s);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "expected a JSON object of emulator facts" });
+        return z.NEVER;
+      }
+      const r = factsPatchSchema.safeParse(raw);
+      if (!r.success) {
+        ctx.addIssue({ code: "custom", message: r.error.issues.map((i) => `${i.path.join(".") || "(object)"}: ${i.message}`).join("; ") });
+        return z.NEVER;
+      }
+      return r.data;
+    }),
 });
 
 export function optionsFromEnv(env: Record<string, string | undefined>): EmulatorOptions | { error: string } {
@@ -61,6 +83,8 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Emulato
     seed: e.EMULATOR_FAULT_SEED,
     redirectUris: e.EMULATOR_REDIRECT_URIS,
     logRequests: e.EMULATOR_LOG_REQUESTS === "1" || e.EMULATOR_LOG_REQUESTS === "true",
+    deleteLingerMs: e.EMULATOR_DELETE_LINGER_MS,
+    facts: e.EMULATOR_FACTS,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { API_LIMIT_MSG, INTERNAL_ERROR_DETAIL_MSG, NO_PERMISSION_DETAIL, UNSUPPORTED_API_MSG } from "./kakao-assumptions";
 
 /**
  * Fault injection for tests: status codes, dropped connections and latency on matching requests,
@@ -7,14 +8,31 @@ import { z } from "zod";
  */
 
 export type FaultPhase = "before" | "after";
-export type FaultAction = number | "reset";
+
+/** A Kakao error body to answer with: `{status, code}` plus an optional detailCode / message. */
+export const faultErrorSchema = z
+  .object({
+    status: z.number().int().min(400).max(599),
+    /** Kakao's `code` (a negative int: -10 quota, -813 KakaoMomentException, -1, -2, …). */
+    code: z.number().int().max(-1),
+    /** `extras.detailCode` (default: none; 9004 for -813 with 403). */
+    detailCode: z.number().int().optional(),
+    /** For -813: `extras.detailMsg`; for other codes: the top-level `msg`. */
+    msg: z.string().min(1).max(2000).optional(),
+  })
+  .strict();
+
+export type FaultError = z.infer<typeof faultErrorSchema>;
+export type FaultAction = number | "reset" | { error: FaultError };
 
 export const faultRuleSchema = z
   .object({
     /** Probability that a matching request gets a status/reset fault. Default 1. */
     rate: z.number().min(0).max(1).default(1),
-    /** Statuses to answer with; one is picked at random per fault. */
+    /** Statuses to answer with (a generic body per status); one action is picked at random per fault. */
     statuses: z.array(z.number().int().min(400).max(599)).default([]),
+    /** Kakao error bodies to answer with (picked among statuses + errors + reset). */
+    errors: z.array(faultErrorSchema).default([]),
     /** Also (or only, with no statuses) drop the connection (TCP reset). */
     resetConnection: z.boolean().default(false),
     /** Delay every matching request by this many ms, or a uniform pick in [min, max]. */
@@ -34,8 +52,8 @@ export const faultRuleSchema = z
     count: z.number().int().positive().optional(),
   })
   .strict()
-  .refine((r) => r.statuses.length > 0 || r.resetConnection || r.latencyMs !== undefined, {
-    message: "a fault rule needs statuses, resetConnection or latencyMs",
+  .refine((r) => r.statuses.length > 0 || r.errors.length > 0 || r.resetConnection || r.latencyMs !== undefined, {
+    message: "a fault rule needs statuses, errors, resetConnection or latencyMs",
   });
 
 export type FaultRuleInput = z.infer<typeof faultRuleSchema>;
@@ -49,6 +67,47 @@ interface FaultRule extends FaultRuleInput {
 export interface FaultDecision {
   latencyMs: number;
   fault: { phase: FaultPhase; action: FaultAction } | null;
+}
+
+/** Default top-level `msg` per Kakao code (non -813) when a fault error gives none. */
+const DEFAULT_MSG: Record<number, string> = {
+  [-1]: "internal server error",
+  [-2]: "invalid parameter",
+  [-3]: UNSUPPORTED_API_MSG,
+  [-5]: "no permission",
+  [-10]: API_LIMIT_MSG,
+  [-12]: "this app is blocked",
+  [-401]: "this access token does not exist",
+  [-402]: "insufficient scopes.",
+};
+
+/**
+ * Kakao's error body for a fault `errors` entry:
+ * - -10 → `{"code":-10,"msg":"API limit has been exceeded.","extras":{}}`
+ * - -813, 400 (or 5xx), no detailCode → `{"code":-813,"msg":"KakaoMomentException","extras":{"detailMsg":"internal error, try again later"}}`
+ * - -813, 403 → detailCode 9004 "권한이 없습니다." unless given
+ * - an explicit detailCode / msg is used as given (for -813, `msg` is `extras.detailMsg`).
+ */
+export function faultErrorBody(e: FaultError): Record<string, unknown> {
+  if (e.code === -813) {
+    let extras: Record<string, unknown>;
+    if (e.detailCode !== undefined) {
+      const def = e.detailCode === NO_PERMISSION_DETAIL.detailCode ? NO_PERMISSION_DETAIL.detailMsg : INTERNAL_ERROR_DETAIL_MSG;
+      extras = { detailCode: e.detailCode, detailMsg: e.msg ?? def };
+    } else if (e.status === 403) {
+      extras = { detailCode: NO_PERMISSION_DETAIL.detailCode, detailMsg: e.msg ?? NO_PERMISSION_DETAIL.detailMsg };
+    } else if (e.status === 429) {
+      extras = { detailMsg: e.msg ?? "too many requests, try again later" };
+    } else {
+      extras = { detailMsg: e.msg ?? INTERNAL_ERROR_DETAIL_MSG };
+    }
+    return { code: -813, msg: "KakaoMomentException", extras };
+  }
+  return {
+    code: e.code,
+    msg: e.msg ?? DEFAULT_MSG[e.code] ?? "error (injected fault)",
+    extras: e.detailCode !== undefined ? { detailCode: e.detailCode } : {},
+  };
 }
 
 /** mulberry32: small, fast, good enough for test reproducibility. */
@@ -120,7 +179,11 @@ export class Faults {
         latencyMs = Math.max(latencyMs, Math.round(lo + this.rng() * (hi - lo)));
       }
       if (fault) continue;
-      const actions: FaultAction[] = [...r.statuses, ...(r.resetConnection ? (["reset"] as const) : [])];
+      const actions: FaultAction[] = [
+        ...r.statuses,
+        ...r.errors.map((error) => ({ error })),
+        ...(r.resetConnection ? (["reset"] as const) : []),
+      ];
       if (actions.length === 0) continue;
       if (r.remaining !== null && r.remaining <= 0) continue;
       if (r.rate < 1 && this.rng() >= r.rate) continue;

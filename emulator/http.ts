@@ -39,7 +39,7 @@ export function momentError(
   status: number,
   code: number,
   msg: string,
-  extras?: { detailCode: number; detailMsg: string },
+  extras?: Record<string, unknown>,
   more: Record<string, unknown> = {},
 ): Reply {
   return json(status, extras ? { code, msg, extras, ...more } : { code, msg, ...more });

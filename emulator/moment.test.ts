@@ -56,7 +56,7 @@ describe("ad accounts", () => {
         { id: 27429, name: "Emulator Brand A", memberType: "MASTER", config: "ON" },
         { id: 615466, name: "Emulator Brand B", memberType: "MEMBER", config: "ON" },
       ],
-      number: 0,
+      page: 0,
       size: 10,
       totalElements: 2,
       totalPages: 1,
@@ -90,14 +90,15 @@ describe("authentication and headers", () => {
     await control(base, "/__emulator/tokens/revoke", { accessTokenSha256: sha256(revoked) });
     expect((await api("/customerFiles", { bearer: revoked })).status).toBe(401);
 
-    const login = await obtainToken(base, { flow: "login" });
-    expect((await api("/customerFiles", { bearer: login.access_token })).status).toBe(200);
-    await control(base, "/__emulator/tokens/expire", { accessTokenSha256: sha256(login.access_token) });
-    const expired = await api("/customerFiles", { bearer: login.access_token });
+    const expiring = (await obtainToken(base)).access_token;
+    expect((await api("/customerFiles", { bearer: expiring })).status).toBe(200);
+    await control(base, "/__emulator/tokens/expire", { accessTokenSha256: sha256(expiring) });
+    const expired = await api("/customerFiles", { bearer: expiring });
     expect(expired.status).toBe(401);
     expect(await errorOf(expired)).toMatchObject({ code: -401, msg: "this access token is already expired" });
-    // The refresh token is not an access token.
-    expect((await api("/customerFiles", { bearer: login.refresh_token! })).status).toBe(401);
+    // A Kakao Login refresh token is not an access token.
+    const login = await obtainToken(base, { flow: "login" });
+    expect(await errorOf(await api("/customerFiles", { bearer: login.refresh_token! }))).toMatchObject({ code: -401, msg: "this access token does not exist" });
   });
 
   it("needs a numeric adAccountId header on customer-file calls (400 / -2)", async () => {
@@ -190,31 +191,40 @@ describe("customer files", () => {
     }
   });
 
-  it("keeps the old contents when an edit is rejected, and 404s unknown ids", async () => {
+  it("keeps the old contents when an edit is rejected, and refuses unknown ids with 400 / -813", async () => {
     const content = uuidLines(3);
     const f = await create("Keep", content);
     const bad = await upload(base, token, { method: "PUT", id: f.id, name: null, content: "nope\n" });
     expect(bad.status).toBe(400);
     expect((await emulatorState(base)).files[0]).toMatchObject({ versions: 1, sha256: sha256(content) });
     const missing = await upload(base, token, { method: "PUT", id: 999999, content: uuidLines(1) });
-    expect(missing.status).toBe(404);
-    expect(await errorOf(missing)).toMatchObject({ code: -813, extras: { detailCode: expect.any(Number) } });
+    expect(missing.status).toBe(400);
+    expect(await errorOf(missing)).toEqual({ code: -813, msg: "KakaoMomentException", extras: { detailCode: 80009, detailMsg: expect.any(String) } });
     const otherAccount = await upload(base, token, { method: "PUT", id: f.id, content: uuidLines(1), adAccountId: EMU.accounts.brandB });
-    expect(otherAccount.status).toBe(404);
+    expect(otherAccount.status).toBe(400);
+    expect(await errorOf(otherAccount)).toMatchObject({ code: -813, extras: { detailCode: 80009 } });
+    for (const [method, p] of [["DELETE", "/customerFiles/999999"], ["GET", "/customerFiles/usages/999999"]] as const) {
+      const r = await api(p, { method });
+      expect(r.status, `${method} ${p}`).toBe(400);
+      expect(await errorOf(r)).toMatchObject({ code: -813, msg: "KakaoMomentException", extras: { detailCode: 80009 } });
+    }
   });
 
-  it("deletes a file; usages answer an empty list", async () => {
+  it("deletes a file (status DELETE while it lingers); usages answer an empty list", async () => {
     const f = await create("Delete me");
     const usages = await api(`/customerFiles/usages/${f.id}`);
     expect(usages.status).toBe(200);
     expect(await usages.json()).toEqual([]);
     const del = await api(`/customerFiles/${f.id}`, { method: "DELETE" });
     expect(del.status).toBe(200);
-    expect(await api("/customerFiles").then((r) => r.json())).toEqual([]);
-    expect((await api(`/customerFiles/${f.id}`, { method: "DELETE" })).status).toBe(404);
-    expect((await api(`/customerFiles/usages/${f.id}`)).status).toBe(404);
+    expect(await del.text()).toBe("");
+    expect(await api("/customerFiles").then((r) => r.json())).toEqual([expect.objectContaining({ id: f.id, customerFileStatus: "DELETE", ready: false })]);
+    for (const r of [await api(`/customerFiles/${f.id}`, { method: "DELETE" }), await api(`/customerFiles/usages/${f.id}`), await upload(base, token, { method: "PUT", id: f.id })]) {
+      expect(r.status).toBe(400);
+      expect(await errorOf(r)).toMatchObject({ code: -813, extras: { detailCode: 80009 } });
+    }
     expect((await fetch(new URL(`/__emulator/files/${f.id}/content`, base))).status).toBe(404);
-    expect((await emulatorState(base)).files).toEqual([]);
+    expect((await emulatorState(base)).files).toEqual([expect.objectContaining({ id: f.id, customerFileStatus: "DELETE" })]);
   });
 });
 

@@ -92,10 +92,19 @@ describe("login and consent pages", () => {
     expect(badClient.headers.get("location")).toBeNull();
     expect(await badClient.text()).toContain("KOE101");
 
+    // Business Authentication: its own redirect list, KOE028.
     const badRedirect = await fetch(authorizeUrl(base, { redirectUri: "http://evil.example/cb" }), { redirect: "manual" });
     expect(badRedirect.status).toBe(400);
     expect(badRedirect.headers.get("location")).toBeNull();
-    expect(await badRedirect.text()).toContain("KOE006");
+    const page = await badRedirect.text();
+    expect(page).toContain("KOE028");
+    expect(page).not.toContain("KOE006");
+
+    // Kakao Login keeps KOE006.
+    const badLogin = await fetch(authorizeUrl(base, { flow: "login", redirectUri: "http://evil.example/cb" }), { redirect: "manual" });
+    expect(badLogin.status).toBe(400);
+    expect(badLogin.headers.get("location")).toBeNull();
+    expect(await badLogin.text()).toContain("KOE006");
   });
 
   it("redirects with access_denied and the state when the user cancels", async () => {
@@ -137,18 +146,23 @@ describe("Business Authentication tokens", () => {
 
     const info = await fetch(new URL("/v1/business/tokeninfo", base), { headers: { authorization: `Bearer ${body.access_token}` } });
     expect(info.status).toBe(200);
-    expect(await info.json()).toEqual({
-      id: 3000001,
-      appId: 1000001,
-      expiresInMillis: null,
+    const ti = (await info.json()) as Record<string, unknown>;
+    expect(ti).toEqual({
+      id: expect.any(Number),
+      token_user_id: 3000001,
+      app_id: 1000001,
+      expires_in: null,
       scopes: ["moment_management", "moment_create", "moment_delete"],
-      user: { id: 3000001, email: "moment@example.com" },
-      adAccountIds: [27429, 615466],
+      biz_agreements: [{ scope_group: "MOMENT", ad_account_ids: [27429, 615466] }],
+      kakao_account: { email: "moment@example.com" },
     });
+    // The token id is not the user id (a client reading `id` as the user gets a wrong value).
+    expect(ti.id).not.toBe(ti.token_user_id);
+    expect(ti.token_user_id).toBe(EMU.userId);
 
     const st = await emulatorState(base);
     const t = st.tokens.find((x) => x.sha256 === sha256(String(body.access_token)));
-    expect(t).toMatchObject({ kind: "access", flow: "business", revoked: false, expiresAt: null, user: { email: "moment@example.com" } });
+    expect(t).toMatchObject({ tokenId: ti.id, kind: "access", flow: "business", revoked: false, expiresAt: null, resourceIds: ["moment:*"], user: { email: "moment@example.com" } });
     expect(JSON.stringify(st)).not.toContain(String(body.access_token));
   });
 
@@ -167,8 +181,9 @@ describe("Business Authentication tokens", () => {
     const code = await codeFor("business");
     const cases: Array<[Record<string, string>, number, string, string]> = [
       [{ client_secret: "wrong" }, 401, "invalid_client", "KOE010"],
+      [{ client_secret: EMU.clientSecret }, 401, "invalid_client", "KOE010"], // the Kakao Login secret
       [{ client_id: "unknown" }, 401, "invalid_client", "KOE101"],
-      [{ redirect_uri: "http://evil.example/cb" }, 400, "invalid_grant", "KOE006"],
+      [{ redirect_uri: "http://evil.example/cb" }, 400, "invalid_grant", "KOE028"],
       [{ redirect_uri: EXTRA_REDIRECT }, 400, "invalid_grant", "KOE303"],
       [{ code: "made-up" }, 400, "invalid_grant", "KOE320"],
       [{ grant_type: "password" }, 400, "unsupported_grant_type", "KOE004"],
@@ -206,9 +221,9 @@ describe("Business Authentication tokens", () => {
 
   it("does not accept a business code at the Kakao Login token endpoint, nor refresh_token grants", async () => {
     const code = await codeFor("business");
-    const res = await tokenRequest(base, "login", exchangeParams(code));
+    const res = await tokenRequest(base, "login", exchangeParams(code, {}, "login"));
     expect(await res.json()).toMatchObject({ error_code: "KOE320" });
-    const refresh = await tokenRequest(base, "business", { grant_type: "refresh_token", client_id: EMU.clientId, client_secret: EMU.clientSecret, refresh_token: "x" });
+    const refresh = await tokenRequest(base, "business", { grant_type: "refresh_token", client_id: EMU.clientId, client_secret: EMU.businessClientSecret, refresh_token: "x" });
     expect(await refresh.json()).toMatchObject({ error: "unsupported_grant_type" });
   });
 
@@ -228,11 +243,11 @@ describe("PKCE", () => {
     it(`checks code_verifier against an S256 code_challenge (${flow})`, async () => {
       const { verifier, challenge } = pkcePair();
       const opts = { codeChallenge: challenge, codeChallengeMethod: "S256" };
-      const missing = await tokenRequest(base, flow, exchangeParams(await codeFor(flow, opts)));
+      const missing = await tokenRequest(base, flow, exchangeParams(await codeFor(flow, opts), {}, flow));
       expect(await missing.json()).toMatchObject({ error: "invalid_grant", error_code: "KOE320" });
-      const wrong = await tokenRequest(base, flow, exchangeParams(await codeFor(flow, opts), { code_verifier: pkcePair().verifier }));
+      const wrong = await tokenRequest(base, flow, exchangeParams(await codeFor(flow, opts), { code_verifier: pkcePair().verifier }, flow));
       expect(await wrong.json()).toMatchObject({ error: "invalid_grant", error_code: "KOE320" });
-      const ok = await tokenRequest(base, flow, exchangeParams(await codeFor(flow, opts), { code_verifier: verifier }));
+      const ok = await tokenRequest(base, flow, exchangeParams(await codeFor(flow, opts), { code_verifier: verifier }, flow));
       expect(ok.status).toBe(200);
     });
   }
@@ -264,7 +279,7 @@ describe("Kakao Login tokens", () => {
       const body = (await r.json()) as Record<string, unknown>;
       expect(body.expires_in).toBe(21599);
       expect(body).not.toHaveProperty("refresh_token"); // more than a month left: no rotation
-      const again = await fetch(new URL("/v1/business/tokeninfo", base), { headers: { authorization: `Bearer ${body.access_token}` } });
+      const again = await fetch(new URL("/v1/user/access_token_info", base), { headers: { authorization: `Bearer ${body.access_token}` } });
       expect(again.status).toBe(200);
     } finally {
       clockOffset -= 21_600_000;

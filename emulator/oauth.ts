@@ -4,9 +4,13 @@ import type { Ctx, Handler } from "./context";
 import { consentPage, errorPage, loginPage } from "./html";
 import { html, json, oauthError, readForm, redirect, type Reply } from "./http";
 import {
+  BUSINESS_AUTHORIZE_ACCEPTS_PKCE,
   BUSINESS_SCOPES,
+  FORCEABLE_AUTHORIZE_ERRORS,
   KOE,
   REFRESH_ROTATE_WHEN_REMAINING_SEC,
+  RESOURCE_ID_ENTRY,
+  RESOURCE_IDS_REQUIRED_FOR,
   REVOKE_OLD_REFRESH_ON_ROTATION,
   TOKEN_RESPONSE_SCOPE_SEPARATOR,
 } from "./kakao-assumptions";
@@ -45,31 +49,90 @@ function errorHtml(status: number, title: string, code: string, message: string)
   return html(status, errorPage({ title, code, message }));
 }
 
+const isBusinessScope = (s: string) => (BUSINESS_SCOPES as readonly string[]).includes(s);
+
+/**
+ * Business authorize `resource_ids`: a comma list of `ScopeGroup:ResourceId` entries. Required when
+ * `scope` holds moment_create (else KOE233, measured). Returns the entries, null when absent, or an
+ * error reason.
+ */
+function parseResourceIds(raw: string | null, scopes: string[]): { ids: string[] | null } | { reason: string } {
+  const needed = scopes.filter((s) => (RESOURCE_IDS_REQUIRED_FOR as readonly string[]).includes(s));
+  const entries = (raw ?? "").split(",").map((x) => x.trim());
+  if (raw === null || raw.trim() === "") {
+    if (needed.length > 0) {
+      return { reason: `resource_ids is required when scope contains ${needed.join(",")} (e.g. resource_ids=moment:*)` };
+    }
+    return { ids: null };
+  }
+  const bad = entries.filter((e) => !RESOURCE_ID_ENTRY.test(e));
+  if (bad.length > 0) {
+    return { reason: `resource_ids entries must be ScopeGroup:ResourceId (e.g. moment:* or moment:27429); bad entry: "${bad[0]}"` };
+  }
+  return { ids: [...new Set(entries)] };
+}
+
 export function authorize(flow: Flow): Handler {
   return async ({ url, store }) => {
     const q = url.searchParams;
     const app = store.appByClientId(q.get("client_id"));
     if (!app) return errorHtml(400, "Invalid app", KOE.invalidClientId, "client_id is missing or is not a registered app key.");
     const redirectUri = q.get("redirect_uri");
-    if (!redirectUri || !store.isRedirectRegistered(app, redirectUri)) {
-      return errorHtml(400, "Redirect URI mismatch", KOE.redirectUriNotRegistered, "redirect_uri is missing or not registered for this app.");
+    if (!redirectUri || !store.isRedirectRegistered(app, redirectUri, flow)) {
+      return flow === "business"
+        ? errorHtml(
+            400,
+            "Redirect URI mismatch",
+            KOE.businessRedirectUriNotRegistered,
+            "redirect_uri is missing or not registered for Business Authentication of this app (the Business Authentication redirect URIs are a separate list from Kakao Login's).",
+          )
+        : errorHtml(400, "Redirect URI mismatch", KOE.redirectUriNotRegistered, "redirect_uri is missing or not registered for this app.");
     }
     const state = q.get("state");
-    const back = (error: string, description: string) =>
-      redirect(withParams(redirectUri, { error, error_description: description, state }));
+    const back = (error: string, description: string, errorCode: string | null = null) =>
+      redirect(withParams(redirectUri, { error, error_description: description, error_code: errorCode, state }));
 
-    if (q.get("response_type") !== "code") return back("unsupported_response_type", "response_type must be code");
+    // An error forced by a test (POST /__emulator/authorize-error): straight back, no login page.
+    const forced = store.forcedAuthorizeError;
+    if (forced) {
+      forced.remaining--;
+      if (forced.remaining <= 0) store.forcedAuthorizeError = null;
+      const e = FORCEABLE_AUTHORIZE_ERRORS[forced.errorCode];
+      return back(e.error, e.description, forced.errorCode === "access_denied" ? null : forced.errorCode);
+    }
 
-    const allowed = flow === "business" ? app.scopes.filter((s) => (BUSINESS_SCOPES as readonly string[]).includes(s)) : app.scopes;
-    let scopes = parseScopes(q.get("scope"));
-    if (scopes.length === 0) scopes = flow === "business" ? allowed : app.scopes.filter((s) => (BUSINESS_SCOPES as readonly string[]).includes(s));
-    const unknown = scopes.filter((s) => !allowed.includes(s));
-    if (unknown.length > 0) return back("invalid_scope", `unknown or not allowed scope: ${unknown.join(",")}`);
+    if (q.get("response_type") !== "code") return back("unsupported_response_type", "KOE201: response_type must be code", KOE.badResponseType);
+
+    const requested = parseScopes(q.get("scope"));
+    let scopes: string[];
+    let resourceIds: string[] | null = null;
+    if (flow === "business") {
+      const allowed = app.scopes.filter(isBusinessScope);
+      scopes = requested.length === 0 ? allowed : requested;
+      const unknown = scopes.filter((s) => !allowed.includes(s));
+      if (unknown.length > 0) {
+        return back(
+          "invalid_scope",
+          `KOE232: consent item not permitted or not configured for this app: ${unknown.join(",")}`,
+          KOE.businessScopeNotConfigured,
+        );
+      }
+      const r = parseResourceIds(q.get("resource_ids"), requested);
+      if ("reason" in r) return back("invalid_request", `KOE233: ${r.reason}`, KOE.unsupportedParameter);
+      resourceIds = r.ids;
+    } else {
+      scopes = requested.length === 0 ? app.scopes.filter(isBusinessScope) : requested;
+      const unknown = scopes.filter((s) => !app.scopes.includes(s));
+      if (unknown.length > 0) return back("invalid_scope", `unknown or not allowed scope: ${unknown.join(",")}`);
+    }
 
     const challenge = q.get("code_challenge");
     const methodRaw = q.get("code_challenge_method");
     let method: "S256" | "plain" | null = null;
     if (challenge !== null || methodRaw !== null) {
+      if (flow === "business" && !BUSINESS_AUTHORIZE_ACCEPTS_PKCE) {
+        return back("invalid_request", "KOE233: unsupported parameter: code_challenge", KOE.unsupportedParameter);
+      }
       if (!challenge) return back("invalid_request", "code_challenge is required with code_challenge_method");
       if (methodRaw !== null && methodRaw !== "S256" && methodRaw !== "plain") {
         return back("invalid_request", "code_challenge_method must be S256 or plain");
@@ -87,6 +150,7 @@ export function authorize(flow: Flow): Handler {
       state,
       codeChallenge: challenge,
       codeChallengeMethod: method,
+      resourceIds,
       userId: null,
       expiresAt: store.now() + PENDING_TTL_MS,
     };
@@ -157,6 +221,7 @@ export const consentSubmit: Handler = async (ctx) => {
     used: false,
     codeChallenge: p.codeChallenge,
     codeChallengeMethod: p.codeChallengeMethod,
+    resourceIds: p.resourceIds,
   });
   return redirect(withParams(p.redirectUri, { code, state: p.state }));
 };
@@ -173,8 +238,11 @@ export function token(flow: Flow): Handler {
     if (!grant) return oauthError(400, "invalid_request", "grant_type is required", KOE.invalidRequest);
     const app = ctx.store.appByClientId(form.get("client_id"));
     if (!app) return oauthError(401, "invalid_client", "client_id is missing or invalid", KOE.invalidClientId);
-    if (app.clientSecret !== null && form.get("client_secret") !== app.clientSecret) {
-      return oauthError(401, "invalid_client", "Bad client credentials", KOE.badClientCredentials);
+    // Business Authentication has its own secret (the REST API key card shows both).
+    const secret = ctx.store.clientSecretFor(app, flow);
+    if (secret !== null && form.get("client_secret") !== secret) {
+      const which = flow === "business" ? "Business Authentication client secret" : "Kakao Login client secret";
+      return oauthError(401, "invalid_client", `Bad client credentials (expected the ${which})`, KOE.badClientCredentials);
     }
     if (grant === "authorization_code") return exchangeCode(ctx, flow, app, form);
     if (grant === "refresh_token" && flow === "login") return refresh(ctx, app, form);
@@ -185,8 +253,10 @@ export function token(flow: Flow): Handler {
 function exchangeCode(ctx: Ctx, flow: Flow, app: SeedApp, form: URLSearchParams): Reply {
   const { store, opts } = ctx;
   const redirectUri = form.get("redirect_uri");
-  if (!redirectUri || !store.isRedirectRegistered(app, redirectUri)) {
-    return oauthError(400, "invalid_grant", "redirect_uri is missing or not registered", KOE.redirectUriNotRegistered);
+  if (!redirectUri || !store.isRedirectRegistered(app, redirectUri, flow)) {
+    return flow === "business"
+      ? oauthError(400, "invalid_grant", "KOE028: redirect_uri is missing or not registered for Business Authentication", KOE.businessRedirectUriNotRegistered)
+      : oauthError(400, "invalid_grant", "redirect_uri is missing or not registered", KOE.redirectUriNotRegistered);
   }
   const code = form.get("code");
   const rec = code ? store.codes.get(code) : undefined;
@@ -207,7 +277,7 @@ function exchangeCode(ctx: Ctx, flow: Flow, app: SeedApp, form: URLSearchParams)
   rec.used = true;
   const user = store.userById(rec.userId)!;
   const scope = rec.scopes.join(TOKEN_RESPONSE_SCOPE_SEPARATOR);
-  const base = { appId: app.appId, clientId: app.clientId, userId: user.id, scopes: rec.scopes };
+  const base = { appId: app.appId, clientId: app.clientId, userId: user.id, scopes: rec.scopes, resourceIds: rec.resourceIds };
   if (flow === "business") {
     const access = store.issueToken({ ...base, kind: "access", flow, expiresAt: null });
     return json(200, { access_token: access.token, token_type: "bearer", scope }, NO_STORE);
@@ -237,7 +307,7 @@ function refresh(ctx: Ctx, app: SeedApp, form: URLSearchParams): Reply {
     return oauthError(400, "invalid_grant", "refresh token is invalid or expired", KOE.badRefreshToken);
   }
   const now = store.now();
-  const base = { appId: app.appId, clientId: app.clientId, userId: rec.userId, scopes: rec.scopes, flow: "login" as const };
+  const base = { appId: app.appId, clientId: app.clientId, userId: rec.userId, scopes: rec.scopes, resourceIds: null, flow: "login" as const };
   const access = store.issueToken({ ...base, kind: "access", expiresAt: now + opts.accessTokenTtlSec * 1000 });
   const body: Record<string, unknown> = { token_type: "bearer", access_token: access.token, expires_in: opts.accessTokenTtlSec };
   const remainingMs = (rec.expiresAt ?? Number.POSITIVE_INFINITY) - now;

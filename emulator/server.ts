@@ -6,15 +6,18 @@ import { pipeline } from "node:stream/promises";
 import { loadSeed, resolveOptions, type EmulatorOptions, type ResolvedOptions } from "./config";
 import type { Ctx, Handler } from "./context";
 import * as control from "./control";
-import { Faults, type FaultAction } from "./faults";
+import { parseEditCall } from "./facts";
+import { Faults, faultErrorBody, type FaultAction } from "./faults";
 import { BodyTooLargeError, json, momentError, oauthError, kakaoMomentException, type Reply } from "./http";
-import { DETAIL, TOKENINFO_PATH } from "./kakao-assumptions";
+import { DETAIL, TOKENINFO_PATH, UNKNOWN_PATH_HTTP_STATUS, UNSUPPORTED_API_MSG } from "./kakao-assumptions";
 import { businessTokenInfo, userAccessTokenInfo } from "./kapi";
 import * as moment from "./moment";
 import * as oauth from "./oauth";
 import { Store } from "./store";
 
 export type { EmulatorOptions } from "./config";
+export type { EmulatorFacts } from "./kakao-assumptions";
+export { DEFAULT_FACTS } from "./kakao-assumptions";
 
 /**
  * The Kakao emulator: one node:http server that plays kauth.kakao.com, kapi.kakao.com and
@@ -63,9 +66,19 @@ async function cleanDir(dir: string): Promise<void> {
   }
 }
 
-function faultReply(pathname: string, status: number): Reply {
+/** 404 `{code:-3, msg:"unsupported API"}`: a path (or method on a path) Kakao does not serve. */
+function unsupportedApi(method: string, pathname: string): Reply {
+  return momentError(UNKNOWN_PATH_HTTP_STATUS, -3, UNSUPPORTED_API_MSG, { detailMsg: `${method} ${pathname} is not a Kakao API call` });
+}
+
+function faultReply(pathname: string, action: Exclude<FaultAction, "reset">): Reply {
   const headers = { "x-emulator-fault": "1" };
   let r: Reply;
+  if (typeof action === "object") {
+    r = json(action.error.status, faultErrorBody(action.error));
+    return { ...r, headers: { ...r.headers, ...headers } };
+  }
+  const status = action;
   if (pathname.startsWith("/oauth/")) {
     r = oauthError(status, status === 429 ? "too_many_requests" : "server_error", "injected fault", "KOE999");
   } else if (status === 429) {
@@ -103,7 +116,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     route("GET", "/openapi/v4/customerFiles", moment.listFiles),
     route("POST", "/openapi/v4/customerFiles", moment.createFile),
     route("GET", "/openapi/v4/customerFiles/usages/{id}", moment.fileUsages),
-    route("PUT", "/openapi/v4/customerFiles/{id}", moment.editFile),
     route("DELETE", "/openapi/v4/customerFiles/{id}", moment.deleteFile),
     route("GET", "/", control.index),
     route("GET", "/__emulator/health", control.health),
@@ -116,6 +128,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         await cleanDir(incomingDir);
       }),
     ),
+    route("GET", "/__emulator/facts", control.getFacts),
+    route("POST", "/__emulator/facts", control.setFacts),
+    route("DELETE", "/__emulator/facts", control.resetFacts),
+    route("GET", "/__emulator/authorize-error", control.getAuthorizeError),
+    route("POST", "/__emulator/authorize-error", control.setAuthorizeError),
+    route("DELETE", "/__emulator/authorize-error", control.clearAuthorizeError),
     route("GET", "/__emulator/faults", control.getFaults),
     route("POST", "/__emulator/faults", control.setFaults),
     route("DELETE", "/__emulator/faults", control.clearFaults),
@@ -125,9 +143,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     route("POST", "/__emulator/files/{id}/status", control.setFileStatus),
   ];
 
+  // The edit call is a fact (`editCall`): its route is built from the current value at request time.
+  let editRoute: { call: string; route: Route } | null = null;
+  function currentEditRoute(): Route | null {
+    const call = store.facts.editCall;
+    if (call === null) return null;
+    if (editRoute?.call !== call) {
+      const { method, template } = parseEditCall(call);
+      editRoute = { call, route: route(method, template, moment.editFile) };
+    }
+    return editRoute.route;
+  }
+
   function match(method: string, pathname: string): { route: Route; params: Record<string, string> } | "method" | null {
     let pathMatched = false;
-    for (const r of routes) {
+    const edit = currentEditRoute();
+    for (const r of edit ? [edit, ...routes] : routes) {
       const m = r.pattern.exec(pathname);
       if (!m) continue;
       pathMatched = true;
@@ -171,7 +202,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return "reset";
     }
     send(req, res, faultReply(pathname, action));
-    return String(action);
+    return String(typeof action === "object" ? action.error.status : action);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -203,8 +234,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
 
     let reply: Reply;
-    if (m === null) reply = momentError(404, -3, `unsupported API: ${method} ${pathname}`);
-    else if (m === "method") reply = momentError(405, -3, `method ${method} is not supported on ${pathname}`);
+    if (m === null) reply = unsupportedApi(method, pathname);
+    else if (m === "method") {
+      // Kakao paths: a method the path does not serve is just an unknown call (e.g. the old edit
+      // route once the editCall fact moved or is null). Control paths answer 405.
+      reply = isControl ? momentError(405, -3, `method ${method} is not supported on ${pathname}`) : unsupportedApi(method, pathname);
+    }
     else {
       const ctx: Ctx = { req, url, params: m.params, store, faults, opts, filesDir, incomingDir };
       try {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { MemberType, ResolvedOptions, Seed, SeedAdAccount, SeedApp, SeedUser } from "./config";
-import { DATE_UTC_OFFSET_HOURS, POPULATION_MATCH_RATE } from "./kakao-assumptions";
+import { POPULATION_MATCH_RATE, TOKEN_ID_BASE, type EmulatorFacts, type ForceableAuthorizeError } from "./kakao-assumptions";
 
 /** In-memory state of the emulator. Uploaded contents live on disk (see moment.ts). */
 
@@ -10,6 +10,8 @@ export type FileStatus = "WAITING" | "COMPLETE" | "MODIFYING" | "DELETE" | "ERRO
 
 export interface TokenRecord {
   sha256: string;
+  /** The token's own id (token info `id`): TOKEN_ID_BASE + a counter, never a user id. */
+  tokenId: number;
   kind: TokenKind;
   flow: Flow;
   appId: number;
@@ -20,6 +22,8 @@ export interface TokenRecord {
   /** null: never expires (Business Authentication). */
   expiresAt: number | null;
   revoked: boolean;
+  /** Business authorize `resource_ids` entries (e.g. ["moment:*"]); null when not sent. */
+  resourceIds: string[] | null;
 }
 
 export interface CodeRecord {
@@ -32,6 +36,7 @@ export interface CodeRecord {
   used: boolean;
   codeChallenge: string | null;
   codeChallengeMethod: "S256" | "plain" | null;
+  resourceIds: string[] | null;
 }
 
 /** An authorize request between the login page and the consent decision. */
@@ -44,6 +49,7 @@ export interface PendingAuthorization {
   state: string | null;
   codeChallenge: string | null;
   codeChallengeMethod: "S256" | "plain" | null;
+  resourceIds: string[] | null;
   userId: number | null;
   expiresAt: number;
 }
@@ -62,6 +68,8 @@ export interface FileRecord {
   populationUpdatedAt: number | null;
   /** WAITING/MODIFYING becomes COMPLETE at this time. */
   processingUntil: number | null;
+  /** A DELETE-status file disappears from listings at this time. */
+  purgeAt: number | null;
   bytes: number;
   lines: number;
   sha256: string;
@@ -69,9 +77,15 @@ export interface FileRecord {
   path: string;
 }
 
-/** `yyyy-MM-dd'T'HH:mm:ss` in Kakao's time zone. */
-export function kakaoDate(ms: number): string {
-  return new Date(ms + DATE_UTC_OFFSET_HOURS * 3_600_000).toISOString().slice(0, 19);
+/** `yyyy-MM-dd'T'HH:mm:ss` at the given UTC offset (hours). */
+export function kakaoDate(ms: number, utcOffsetHours: number): string {
+  return new Date(ms + Math.round(utcOffsetHours * 3_600_000)).toISOString().slice(0, 19);
+}
+
+/** An authorize error forced through `POST /__emulator/authorize-error`. */
+export interface ForcedAuthorizeError {
+  errorCode: ForceableAuthorizeError;
+  remaining: number;
 }
 
 export function sha256Hex(s: string): string {
@@ -95,8 +109,14 @@ export class Store {
   requestCounts = new Map<string, Map<string, number>>();
   /** adAccountId → time of the last accepted customer-file write. */
   lastWriteAt = new Map<number, number>();
+  /** The running values of the flippable Kakao facts. */
+  facts: EmulatorFacts;
+  /** Authorize error forced for the next N valid authorize requests. */
+  forcedAuthorizeError: ForcedAuthorizeError | null = null;
   /** Ids keep growing across resets so stale ids held by a client never point at a new file. */
   private nextFileId = 100_001;
+  /** Token ids likewise. */
+  private nextTokenSeq = 1;
 
   constructor(
     seed: Seed,
@@ -105,6 +125,7 @@ export class Store {
     this.apps = seed.apps;
     this.users = seed.users;
     this.adAccounts = new Map(seed.adAccounts.map((a) => [a.id, a]));
+    this.facts = { ...opts.facts };
   }
 
   now(): number {
@@ -118,6 +139,22 @@ export class Store {
     this.files.clear();
     this.requestCounts.clear();
     this.lastWriteAt.clear();
+    this.forcedAuthorizeError = null;
+    this.resetFacts();
+  }
+
+  /** Facts back to their start values (kakao-assumptions defaults + the `facts` option). */
+  resetFacts(): void {
+    this.facts = { ...this.opts.facts };
+  }
+
+  /** Customer-file write interval per ad account: the `writeIntervalMs` fact, else the option. */
+  writeIntervalMs(): number {
+    return this.facts.writeIntervalMs ?? this.opts.rateLimitMs;
+  }
+
+  kakaoDate(ms: number): string {
+    return kakaoDate(ms, this.facts.dateUtcOffsetHours);
   }
 
   // --- apps, users, accounts ----------------------------------------------------------------
@@ -126,8 +163,14 @@ export class Store {
     return clientId ? this.apps.find((a) => a.clientId === clientId) : undefined;
   }
 
-  isRedirectRegistered(app: SeedApp, uri: string): boolean {
-    return app.redirectUris.includes(uri) || app.redirectUriPrefixes.some((p) => uri.startsWith(p));
+  /** Is `uri` registered for this flow (Kakao Login: `redirectUris`; Business: `businessRedirectUris`)? */
+  isRedirectRegistered(app: SeedApp, uri: string, flow: Flow): boolean {
+    const list = flow === "business" ? app.businessRedirectUris : app.redirectUris;
+    return list.includes(uri) || app.redirectUriPrefixes.some((p) => uri.startsWith(p));
+  }
+
+  clientSecretFor(app: SeedApp, flow: Flow): string | null {
+    return flow === "business" ? app.businessClientSecret : app.clientSecret;
   }
 
   userById(id: number): SeedUser | undefined {
@@ -146,9 +189,15 @@ export class Store {
 
   // --- tokens -----------------------------------------------------------------------------------
 
-  issueToken(t: Omit<TokenRecord, "sha256" | "issuedAt" | "revoked">): { token: string; record: TokenRecord } {
+  issueToken(t: Omit<TokenRecord, "sha256" | "tokenId" | "issuedAt" | "revoked">): { token: string; record: TokenRecord } {
     const token = randomToken();
-    const record: TokenRecord = { ...t, sha256: sha256Hex(token), issuedAt: this.now(), revoked: false };
+    const record: TokenRecord = {
+      ...t,
+      sha256: sha256Hex(token),
+      tokenId: TOKEN_ID_BASE + this.nextTokenSeq++,
+      issuedAt: this.now(),
+      revoked: false,
+    };
     this.tokens.set(record.sha256, record);
     return { token, record };
   }
@@ -170,6 +219,7 @@ export class Store {
 
   /** Applies the lazy WAITING/MODIFYING → COMPLETE transition. */
   settle(f: FileRecord): FileRecord {
+    if (f.status === "DELETE") return f;
     if ((f.status === "WAITING" || f.status === "MODIFYING") && f.processingUntil !== null && this.now() >= f.processingUntil) {
       f.status = "COMPLETE";
       f.populationScore = Math.floor(f.lines * POPULATION_MATCH_RATE);
@@ -181,8 +231,29 @@ export class Store {
     return f;
   }
 
+  /** Drops DELETE-status files whose linger time is over (lazily, like settle). */
+  purgeDeleted(): void {
+    const now = this.now();
+    for (const [id, f] of this.files) {
+      if (f.status === "DELETE" && f.purgeAt !== null && now >= f.purgeAt) this.files.delete(id);
+    }
+  }
+
+  /** Every file of the account still listed, DELETE-status ones included. */
   filesOf(adAccountId: number): FileRecord[] {
+    this.purgeDeleted();
     return [...this.files.values()].filter((f) => f.adAccountId === adAccountId).map((f) => this.settle(f));
+  }
+
+  /** The account's files that are not deleted (what counts toward the cap and for name clashes). */
+  activeFilesOf(adAccountId: number): FileRecord[] {
+    return this.filesOf(adAccountId).filter((f) => f.status !== "DELETE");
+  }
+
+  /** All files (for /__emulator/state), purged and settled. */
+  allFiles(): FileRecord[] {
+    this.purgeDeleted();
+    return [...this.files.values()].map((f) => this.settle(f));
   }
 
   /** The customer-file object as Kakao answers it. */
@@ -196,10 +267,10 @@ export class Store {
       customerFileStatus: f.status,
       populationScore: f.populationScore,
       ready: f.ready,
-      createdDate: kakaoDate(f.createdAt),
-      lastModifiedDate: kakaoDate(f.lastModifiedAt),
-      originalCreatedDate: kakaoDate(f.originalCreatedAt),
-      populationUpdateDate: f.populationUpdatedAt === null ? null : kakaoDate(f.populationUpdatedAt),
+      createdDate: this.kakaoDate(f.createdAt),
+      lastModifiedDate: this.kakaoDate(f.lastModifiedAt),
+      originalCreatedDate: this.kakaoDate(f.originalCreatedAt),
+      populationUpdateDate: f.populationUpdatedAt === null ? null : this.kakaoDate(f.populationUpdatedAt),
     };
   }
 

@@ -12,12 +12,11 @@ import {
   ALLOWED_FILE_MIME_TYPES,
   DETAIL,
   OVERSIZE_HTTP_STATUS,
-  UPLOAD_FILE_PART,
-  UPLOAD_NAME_PART,
 } from "./kakao-assumptions";
 
 /**
- * Receives a customer-file multipart request: text part `name`, file part `file`.
+ * Receives a customer-file multipart request: a text part with the name and a file part with the
+ * CSV (their names are the `uploadNamePart` / `uploadFilePart` facts, by default `name` / `file`).
  * The file is streamed to a temporary file on disk (busboy → scanner → fs write stream); it is
  * never held in memory. As soon as the size limit is crossed, or the name is known to be bad,
  * reading stops and the caller answers (the connection is then closed).
@@ -37,6 +36,10 @@ export type UploadOutcome =
 export interface UploadOptions {
   incomingDir: string;
   maxFileBytes: number;
+  /** Name of the text part holding the file name (other text parts are ignored). */
+  namePart: string;
+  /** Name of the file part (a file under another name is refused). */
+  filePart: string;
   /** Validates the `name` part as soon as it arrives; a reply stops the upload. */
   checkName?: (name: string) => Reply | null;
 }
@@ -100,7 +103,7 @@ export function receiveUpload(req: IncomingMessage, o: UploadOptions): Promise<U
     });
 
     bb.on("field", (field, value, info) => {
-      if (field !== UPLOAD_NAME_PART) return;
+      if (field !== o.namePart) return;
       if (info.valueTruncated) {
         fail(kakaoMomentException(400, DETAIL.nameInvalid, "name is too long"));
         return;
@@ -111,9 +114,9 @@ export function receiveUpload(req: IncomingMessage, o: UploadOptions): Promise<U
     });
 
     bb.on("file", (field, stream, info) => {
-      if (field !== UPLOAD_FILE_PART) {
+      if (field !== o.filePart) {
         stream.on("error", () => undefined).resume();
-        fail(kakaoMomentException(400, DETAIL.fileMissing, `unexpected file part "${field}"; send the file in part "${UPLOAD_FILE_PART}"`));
+        fail(kakaoMomentException(400, DETAIL.fileMissing, `unexpected file part "${field}"; send the file in part "${o.filePart}"`));
         return;
       }
       if (filePromise) {

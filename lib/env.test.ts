@@ -7,7 +7,11 @@ describe("parseEnv", () => {
     expect(e.PORT).toBe(3000);
     expect(e.HOST).toBe("127.0.0.1");
     expect(e.DATABASE_URL).toBeUndefined();
-    expect(e.KAKAO_AUTH_FLOW).toBe("business");
+    expect(e.KAKAO_AUTH_FLOW).toBeUndefined();
+    expect(e.KAKAO_SCOPES).toBe("moment_management,moment_create,moment_delete");
+    expect(e.KAKAO_RESOURCE_IDS).toBe("moment:*");
+    expect(e.KAKAO_PKCE).toBe("off");
+    expect(e.KAKAO_TOKENINFO_USER_ID_FIELD).toBe("token_user_id");
   });
 
   it("names the variable and the rule for PORT=abc, in one line", () => {
@@ -33,6 +37,19 @@ describe("parseEnv", () => {
 
   it("rejects an unknown auth flow", () => {
     expect(() => parseEnv({ KAKAO_AUTH_FLOW: "magic" })).toThrow(/KAKAO_AUTH_FLOW/);
+  });
+
+  it("refuses the Kakao Login flow, saying why", () => {
+    expect(() => parseEnv({ KAKAO_AUTH_FLOW: "login" })).toThrow(/KAKAO_AUTH_FLOW.*target biz token is not supplied/s);
+    expect(parseEnv({ KAKAO_AUTH_FLOW: "business" }).KAKAO_AUTH_FLOW).toBe("business");
+  });
+
+  it("refuses malformed Kakao settings, naming each", () => {
+    expect(() => parseEnv({ KAKAO_SCOPES: "moment create" })).toThrow(/KAKAO_SCOPES/);
+    expect(() => parseEnv({ KAKAO_PKCE: "yes" })).toThrow(/KAKAO_PKCE/);
+    expect(() => parseEnv({ KAKAO_EDIT_CALL: "PUT somewhere" })).toThrow(/KAKAO_EDIT_CALL/);
+    expect(() => parseEnv({ KAKAO_REGISTER_ANSWER: "maybe" })).toThrow(/KAKAO_REGISTER_ANSWER/);
+    expect(parseEnv({ KAKAO_EDIT_CALL: "none" }).KAKAO_EDIT_CALL).toBe("none");
   });
 });
 

@@ -48,9 +48,50 @@ export const envSchema = z.object({
   KAKAO_AUTH_URL: httpUrl.optional(),
   KAKAO_API_URL: httpUrl.optional(),
   KAKAO_MOMENT_URL: httpUrl.optional(),
+  /** The Kakao app's REST API key (client_id). */
   KAKAO_CLIENT_ID: z.string().min(1).default("emulator-client-id"),
-  KAKAO_CLIENT_SECRET: z.string().min(1).default("emulator-client-secret"),
-  KAKAO_AUTH_FLOW: z.enum(["business", "login"]).default("business"),
+  /** The REST API key's Kakao Login client secret: used for Business Authentication only when KAKAO_BUSINESS_CLIENT_SECRET is unset. */
+  KAKAO_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The REST API key's Business Authentication client secret (its own, beside the Kakao Login one). */
+  KAKAO_BUSINESS_CLIENT_SECRET: z.string().min(1).optional(),
+  /**
+   * Removed: Kakao Moment refuses Kakao Login tokens (401 "target biz token is not supplied."), so
+   * Business Authentication is the only flow. Accepted as "business" so old configurations start.
+   */
+  KAKAO_AUTH_FLOW: z
+    .enum(["business"], { error: 'must be "business" or unset: Kakao Moment refuses Kakao Login tokens (401 "target biz token is not supplied."), so the login flow was removed' })
+    .optional(),
+  /** Consent items asked for on Business authorize, comma-separated (kakao-api.md: customer files need these three). */
+  KAKAO_SCOPES: z
+    .string()
+    .regex(/^[a-z_]+(,[a-z_]+)*$/, "must be consent items separated by commas, e.g. moment_management,moment_create,moment_delete")
+    .default("moment_management,moment_create,moment_delete"),
+  /** `resource_ids` sent with the scopes (Kakao answers KOE233 without it when moment_create is asked). */
+  KAKAO_RESOURCE_IDS: z
+    .string()
+    .regex(/^[a-z_]+:(\*|\d+)(,[a-z_]+:(\*|\d+))*$/, "must be ScopeGroup:ResourceId entries separated by commas, e.g. moment:*")
+    .default("moment:*"),
+  /** PKCE on Business authorize: undocumented there (an unsupported parameter is KOE233), so off unless turned on. */
+  KAKAO_PKCE: z.enum(["on", "off"], { error: "must be on or off" }).default("off"),
+  /** The token-info field that holds the Kakao user id (the answer also carries a token id: never read that). */
+  KAKAO_TOKENINFO_USER_ID_FIELD: z
+    .string()
+    .regex(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/, "must be a field name (a.b for a nested one)")
+    .default("token_user_id"),
+  /** Multipart part names of a customer-file register/edit request (unknown: one setting each). */
+  KAKAO_UPLOAD_NAME_PART: z.string().regex(/^[A-Za-z_][\w-]*$/, "must be a multipart part name").default("name"),
+  KAKAO_UPLOAD_FILE_PART: z.string().regex(/^[A-Za-z_][\w-]*$/, "must be a multipart part name").default("file"),
+  /** What Kakao answers to a register: `file` (the created customer file) or `empty` (no file object: it is looked up by name). */
+  KAKAO_REGISTER_ANSWER: z.enum(["file", "empty"], { error: "must be file or empty" }).default("file"),
+  /** The call that replaces a customer file's contents, `METHOD /path/{id}`, or `none` when Kakao has none. */
+  KAKAO_EDIT_CALL: z
+    .string()
+    .regex(/^(none|(PUT|POST|PATCH) \/[\w/{}.-]*\{id\}[\w/{}.-]*)$/, 'must be "METHOD /path/{id}" (PUT, POST or PATCH) or none')
+    .default("PUT /openapi/v4/customerFiles/{id}"),
+  /** Kakao's limit on a customer file's name, in characters (unknown). */
+  KAKAO_FILE_NAME_MAX_CHARS: z.coerce.number({ error: "must be a number of characters" }).int().min(1).max(1000).default(50),
+  /** The UTC offset of the dates Kakao writes without one (`yyyy-MM-dd'T'HH:mm:ss`), in hours. */
+  KAKAO_DATE_UTC_OFFSET_HOURS: z.coerce.number({ error: "must be a number of hours" }).int().min(-12).max(14).default(9),
   EMULATOR_PORT: port(3001),
   /**
    * Keys that encrypt Kakao tokens at rest (AES-256-GCM): `id:base64key[,id:base64key…]`, the first
@@ -60,7 +101,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44})*$/, "must be id:base64key pairs (32-byte keys), comma-separated")
     .optional(),
-  /** Customer-file writes per ad account: at most one per this many ms (Kakao's assumed limit; 0 = off). */
+  /** Customer-file writes per ad account: at most one per this many ms (Kakao's limit is unknown; 0 = off). */
   KAKAO_WRITE_INTERVAL_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(0).default(5000),
   /** Backoff bases for retried Kakao calls (5xx/network, and 429). */
   KAKAO_RETRY_BASE_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(1).default(1000),
@@ -130,6 +171,21 @@ export function resetEnvCache(): void {
 /** Whether Kakao calls go to the bundled emulator (no real Kakao host configured). */
 export function usesEmulator(e: Env = env()): boolean {
   return !e.KAKAO_AUTH_URL && !e.KAKAO_API_URL && !e.KAKAO_MOMENT_URL;
+}
+
+/**
+ * With real Kakao hosts configured, the app's own credentials must be given too (the emulator's
+ * defaults would only earn a KOE101/KOE028 at the first click): a one-line ConfigError naming what
+ * is missing. Reads the raw environment, before npm start injects the emulator's URLs.
+ */
+export function assertRealKakaoApp(source: Record<string, string | undefined> = process.env): void {
+  const given = (name: string) => (source[name] ?? "") !== "";
+  if (!["KAKAO_AUTH_URL", "KAKAO_API_URL", "KAKAO_MOMENT_URL"].some(given)) return;
+  const missing = [
+    given("KAKAO_CLIENT_ID") ? null : "KAKAO_CLIENT_ID (the app's REST API key)",
+    given("KAKAO_BUSINESS_CLIENT_SECRET") || given("KAKAO_CLIENT_SECRET") ? null : "KAKAO_BUSINESS_CLIENT_SECRET (the REST API key's Business Authentication client secret)",
+  ].filter(Boolean);
+  if (missing.length) throw new ConfigError(`Invalid configuration: real Kakao hosts are set (KAKAO_*_URL), so ${missing.join(" and ")} must be set too (README: Against real Kakao)`);
 }
 
 export function publicUrl(e: Env = env()): string {

@@ -20,11 +20,19 @@ interface JobState {
 }
 
 const POLL_MS = 1000;
-/** Kakao keeps processing uploaded files after the job ends; the worker polls it for about 10 minutes
- * (lib/jobs/poll-files.ts), so the page refreshes the file table slowly for that long. */
+/** Kakao extracts uploaded files for up to 6 hours after the job ends; the worker polls it, backing
+ * off, for 7 hours (lib/jobs/poll-files.ts), so the page refreshes the file table slowly for that long. */
+const POLL_HOURS = 7;
 const KAKAO_POLL_MS = 10_000;
-const KAKAO_POLL_WINDOW_MS = 10 * 60_000;
+const KAKAO_SLOW_POLL_MS = 60_000;
+const KAKAO_FAST_WINDOW_MS = 10 * 60_000;
+const KAKAO_POLL_WINDOW_MS = POLL_HOURS * 3_600_000;
 const KAKAO_PENDING = ["WAITING", "MODIFYING"];
+
+/** A file Kakao had not finished extracting when the worker stopped checking (7 hours after its upload). */
+function stillProcessingAfterPolling(file: JobView["files"][number]): boolean {
+  return !!file.kakaoStatus && KAKAO_PENDING.includes(file.kakaoStatus) && !!file.uploadedAt && Date.now() - new Date(file.uploadedAt).getTime() > KAKAO_POLL_WINDOW_MS;
+}
 
 async function poll(id: number, previous: JobState | undefined, signal: AbortSignal): Promise<JobState> {
   const after = previous?.logs.at(-1)?.id;
@@ -42,7 +50,8 @@ function refetchEvery(state: JobState | undefined): number | false {
   if (isActive(state.job.status) || state.moreLogs) return POLL_MS;
   const finished = state.job.finishedAt ? new Date(state.job.finishedAt).getTime() : 0;
   const processing = state.job.files.some((file) => file.kakaoStatus && KAKAO_PENDING.includes(file.kakaoStatus));
-  return processing && Date.now() - finished < KAKAO_POLL_WINDOW_MS ? KAKAO_POLL_MS : false;
+  if (!processing || Date.now() - finished >= KAKAO_POLL_WINDOW_MS) return false;
+  return Date.now() - finished < KAKAO_FAST_WINDOW_MS ? KAKAO_POLL_MS : KAKAO_SLOW_POLL_MS;
 }
 
 /** One job: summary, live progress, export settings, customer files, log, Kill / Retry. */
@@ -305,6 +314,7 @@ function FilesTable({ job }: { job: JobView }) {
                         {t("polledAt", { time: format.dateTime(new Date(file.lastPolledAt), "dateTimeSeconds") })}
                       </div>
                     ) : null}
+                    {stillProcessingAfterPolling(file) ? <div className="mt-1 text-xs text-amber-800">{t("pollGaveUp", { hours: POLL_HOURS })}</div> : null}
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums">{file.populationScore === null ? t("none") : format.number(file.populationScore)}</td>
                 </tr>

@@ -30,5 +30,5 @@ export const NAV_SECTIONS: NavSection[] = [
   { key: "jobs", href: "/jobs", items: [] },
   { key: "outbox", href: "/outbox", items: [] },
   { key: "account", items: [{ key: "apiKeys", href: "/account/api-keys" }] },
-  { key: "admin", role: "admin", items: [{ key: "users", href: "/admin/users" }] },
+  { key: "admin", role: "admin", items: [{ key: "users", href: "/admin/users" }, { key: "kakaoDoctor", href: "/admin/kakao-doctor" }] },
 ];

@@ -4,6 +4,7 @@ import { defineAction } from "@/lib/auth/guard";
 import { completeConnectionSchema, completeReconnectSchema, deleteAuthenticationSchema, renameAuthenticationSchema } from "@/lib/authentications/schemas";
 import { completeConnection, completeReconnect } from "@/lib/authentications/connect";
 import { deleteAuthentication, renameAuthentication } from "@/lib/authentications/authentications";
+import { kakaoDoctorSchema, runKakaoDoctor } from "@/lib/authentications/doctor";
 
 const refresh = () => {
   revalidatePath("/integrations/authentications");
@@ -48,4 +49,11 @@ export const deleteAuthenticationAction = defineAction(
     return { id: deleted.id, name: deleted.name };
   },
   (_input, deleted) => ({ action: "authentication.delete", targetType: "authentication", targetId: String(deleted.id), details: { name: deleted.name } }),
+);
+
+/** Admin → Kakao doctor: probe Kakao with one authentication (any owner's) and report each fact. */
+export const runKakaoDoctorAction = defineAction(
+  { schema: kakaoDoctorSchema, role: "admin" },
+  async (input, user) => runKakaoDoctor(user, input),
+  (input, report) => ({ action: "kakao.doctor", targetType: "authentication", targetId: String(input.authenticationId ?? report.authentication), details: { write: input.write, adAccountId: input.adAccountId ?? null, ok: report.ok } }),
 );

@@ -22,7 +22,7 @@ let a: SessionUser;
 let b: SessionUser;
 
 beforeAll(async () => {
-  kakao = await startKakao("business");
+  kakao = await startKakao();
 });
 afterAll(() => kakao.close());
 beforeEach(async () => {

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import crypto from "node:crypto";
 import { startEmulator } from "@/emulator/server";
-import { followAuthorize } from "@/emulator/testing";
+import { EMU, followAuthorize } from "@/emulator/testing";
 import { resetEnvCache } from "@/lib/env";
 import { CALLBACK_PATH } from "@/lib/kakao/config";
 import { createUser } from "@/lib/users/users";
@@ -17,15 +17,15 @@ import { handleCallback, startConnection } from "@/lib/authentications/connect";
 
 export const PUBLIC_URL = "http://127.0.0.1:3999";
 
-export async function startKakao(flow: "business" | "login", options: Parameters<typeof startEmulator>[0] = {}) {
+/** The emulator in-process, and the environment pointing the product at it (Business Authentication). */
+export async function startKakao(options: Parameters<typeof startEmulator>[0] = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kmh-auth-emu-"));
   const emulator = await startEmulator({ port: 0, dataDir, rateLimitMs: 0, processingDelayMs: 50, redirectUris: [`${PUBLIC_URL}${CALLBACK_PATH}`], ...options });
   Object.assign(process.env, {
     KAKAO_AUTH_URL: emulator.url,
     KAKAO_API_URL: emulator.url,
     KAKAO_MOMENT_URL: emulator.url,
-    KAKAO_AUTH_FLOW: flow,
-    KAKAO_CLIENT_SECRET: "emulator-client-secret",
+    KAKAO_BUSINESS_CLIENT_SECRET: EMU.businessClientSecret,
     PUBLIC_URL,
     TOKEN_ENCRYPTION_KEYS: `test:${crypto.randomBytes(32).toString("base64")}`,
   });
@@ -50,7 +50,8 @@ export async function twoMarketers(): Promise<{ a: SessionUser; b: SessionUser }
 export async function kakaoRoundTrip(user: SessionUser, options: { decision?: "agree" | "cancel"; email?: string; reconnectId?: number } = {}) {
   const { url, browserValue } = await startConnection(user, options.reconnectId);
   const back = await followAuthorize(url, { decision: options.decision, email: options.email });
-  const params = { code: back.searchParams.get("code"), state: back.searchParams.get("state"), error: back.searchParams.get("error") };
+  const q = back.searchParams;
+  const params = { code: q.get("code"), state: q.get("state"), error: q.get("error"), error_description: q.get("error_description"), error_code: q.get("error_code") };
   return { params, browserValue, back };
 }
 

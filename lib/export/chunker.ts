@@ -29,7 +29,7 @@ import { mkdir, open, rm } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "@/lib/errors";
 import { ADID_LINE_BYTES } from "@/lib/export/encoder";
-import { MAX_FILE_BYTES } from "@/lib/kakao/limits";
+import { MAX_FILE_BYTES } from "@/lib/kakao/assumptions";
 
 export interface SpooledChunk {
   /** 1-based. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assertChunkNameFits, chunkFileName, chunkFileNames, customerFileNameSchema, maxFilesForName, nameLength } from "@/lib/export/naming";
 import { AppError } from "@/lib/errors";
-import { MAX_CUSTOMER_FILE_NAME_CHARS } from "@/lib/kakao/limits";
+import { MAX_CUSTOMER_FILE_NAME_CHARS } from "@/lib/kakao/assumptions";
 import { MAX_FILE_NAME_CHARS as EMULATOR_MAX_NAME } from "@/emulator/kakao-assumptions";
 
 describe("chunk file names", () => {
@@ -35,7 +35,7 @@ describe("chunk file names", () => {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe("invalid_input");
     expect((error as Error).message).toBe(
-      `The customer file name "${base}_3" would be 51 characters; Kakao allows at most 50. The export needs 3 files (${base}, ${base}_2, …), so the Customer File Name "${base}" (49 characters) must be at most 48 characters. Nothing was uploaded for it.`,
+      `The customer file name "${base}_3" would be 51 characters; Kakao allows at most 50 (setting KAKAO_FILE_NAME_MAX_CHARS). The export needs 3 files (${base}, ${base}_2, …), so the Customer File Name "${base}" (49 characters) must be at most 48 characters. Nothing was uploaded for it.`,
     );
   });
 

@@ -2,9 +2,10 @@
  * Customer-file names (SPEC §3). Pure.
  * - Register splits an export over 200 MB into files `NAME`, `NAME_2`, `NAME_3`, … (the first keeps
  *   the name; the second and later get `_{index}`, index counting from 1 for the first).
- * - Kakao allows at most MAX_CUSTOMER_FILE_NAME_CHARS characters (assumed 50), counted as Unicode
- *   code points like the emulator does (`[...name].length`): "한글" is 2, an emoji is 1. A name that
- *   exceeds it once suffixed is an error before upload, never a truncation.
+ * - The form allows 1–50 characters (SPEC); Kakao's own limit is unknown, so it is the setting
+ *   KAKAO_FILE_NAME_MAX_CHARS (default 50), passed in as `limit`. Characters are Unicode code
+ *   points like the emulator counts them (`[...name].length`): "한글" is 2, an emoji is 1. A name
+ *   that exceeds the limit once suffixed is an error before upload, never a truncation.
  *
  * Knowing the last suffix before the first upload: the spool hands out chunk i only once it knows
  * whether chunk i+1 exists, so the caller can check name i+1 before uploading chunk i. Only names
@@ -13,7 +14,7 @@
  */
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { MAX_CUSTOMER_FILE_NAME_CHARS, MAX_FILES_PER_ACCOUNT } from "@/lib/kakao/limits";
+import { MAX_CUSTOMER_FILE_NAME_CHARS, MAX_FILES_PER_ACCOUNT } from "@/lib/kakao/assumptions";
 
 /** Length in Unicode code points (what Kakao — and the emulator — count as characters). */
 export function nameLength(name: string): number {
@@ -46,14 +47,14 @@ export function chunkFileName(base: string, index: number): string {
 }
 
 /** Throws (AppError invalid_input) when file `index` of `base` would exceed the name limit. */
-export function assertChunkNameFits(base: string, index: number, totalFiles?: number): string {
+export function assertChunkNameFits(base: string, index: number, totalFiles?: number, limit: number = MAX_CUSTOMER_FILE_NAME_CHARS): string {
   const name = chunkFileName(base, index);
   const length = nameLength(name);
-  if (length > MAX_CUSTOMER_FILE_NAME_CHARS) {
-    const baseMax = MAX_CUSTOMER_FILE_NAME_CHARS - (length - nameLength(base));
+  if (length > limit) {
+    const baseMax = limit - (length - nameLength(base));
     throw new AppError(
       "invalid_input",
-      `The customer file name "${name}" would be ${length} characters; Kakao allows at most ${MAX_CUSTOMER_FILE_NAME_CHARS}. ` +
+      `The customer file name "${name}" would be ${length} characters; Kakao allows at most ${limit} (setting KAKAO_FILE_NAME_MAX_CHARS). ` +
         `The export needs ${totalFiles ?? `at least ${index}`} files (${base}, ${chunkFileName(base, 2)}, …), so the Customer File Name "${base}" (${nameLength(base)} characters) must be at most ${baseMax} characters. Nothing was uploaded for it.`,
       { fileName: `at most ${baseMax} characters for ${totalFiles ?? index} files` },
     );
@@ -62,10 +63,10 @@ export function assertChunkNameFits(base: string, index: number, totalFiles?: nu
 }
 
 /** All names for an export of `count` files, checked against the limit first (none is truncated). */
-export function chunkFileNames(base: string, count: number): string[] {
+export function chunkFileNames(base: string, count: number, limit: number = MAX_CUSTOMER_FILE_NAME_CHARS): string[] {
   const names: string[] = [];
   // The longest name is the last one: checking it first fails before anything is built.
-  if (count >= 1) assertChunkNameFits(base, count, count);
+  if (count >= 1) assertChunkNameFits(base, count, count, limit);
   for (let i = 1; i <= count; i++) names.push(chunkFileName(base, i));
   return names;
 }
@@ -74,8 +75,8 @@ export function chunkFileNames(base: string, count: number): string[] {
  * How many files an export named `base` can have before a suffixed name exceeds the limit
  * (capped at MAX_FILES_PER_ACCOUNT, which no export can exceed anyway). 0 when `base` itself is too long.
  */
-export function maxFilesForName(base: string): number {
-  const room = MAX_CUSTOMER_FILE_NAME_CHARS - nameLength(base);
+export function maxFilesForName(base: string, limit: number = MAX_CUSTOMER_FILE_NAME_CHARS): number {
+  const room = limit - nameLength(base);
   if (room < 0) return 0;
   if (room < 2) return 1; // "_2" does not fit
   // With `room` characters left, the suffix "_" + digits can hold room-1 digits.

@@ -21,7 +21,7 @@ import type { ExportSettings } from "@/lib/export/settings";
 import { withAccessToken } from "@/lib/authentications/token-lifecycle";
 import { withCustomerFileLock } from "@/lib/export/target-lock";
 import { assertNamesFree, assertRoomFor, findFileForEdit, listCustomerFiles, uploadChunkIdempotent, type UploadedChunk, type WithToken } from "@/lib/kakao/customer-files";
-import { MAX_FILE_BYTES } from "@/lib/kakao/limits";
+import { MAX_FILE_BYTES, kakaoFacts } from "@/lib/kakao/assumptions";
 import { sharedWriteLimiter } from "@/lib/kakao/rate-limit";
 import { withRetries, type RetryOptions } from "@/lib/kakao/retry";
 
@@ -107,13 +107,18 @@ async function exportLocked(job: ExportJob): Promise<ExportResult> {
   // A resumed attempt owns what it created since it first started (Kakao's clock may differ).
   const clockSkewMs = job.resumed ? undefined : 2_000;
   const ownership = { ownedSince: job.ownedSince.getTime(), clockSkewMs, adAccountId };
+  const facts = kakaoFacts();
+  const nameLimit = facts.fileNameMaxChars.value;
+  if (settings.mode === "edit" && facts.editCall.value === null) {
+    throw new AppError("invalid_input", "Edit mode needs Kakao's edit call, and this hub is configured without one (setting KAKAO_EDIT_CALL=none). Use Register mode, or set KAKAO_EDIT_CALL to Kakao's method and path (run kakao:doctor).", { mode: "Kakao's edit call is not configured" });
+  }
 
   // 1. Kakao first: a dead token, a forbidden ad account, a taken name or a missing edit target
   // fail here, before the query runs and long before anything is uploaded.
   const files = await withRetries(() => withToken((token) => listCustomerFiles(token, adAccountId, { signal: job.signal })), retry);
   let targetId: number | undefined;
   if (settings.mode === "register") {
-    assertChunkNameFits(settings.file_name, 1);
+    assertChunkNameFits(settings.file_name, 1, undefined, nameLimit);
     const suffixed = new RegExp(`^${settings.file_name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}_[0-9]+$`);
     const sameFamily = files.filter((f) => f.name === settings.file_name || suffixed.test(f.name)).map((f) => f.name);
     assertNamesFree(files, [settings.file_name, ...sameFamily], job.resumed ? ownership : { ...ownership, ownedSince: null });
@@ -163,8 +168,8 @@ async function exportLocked(job: ExportJob): Promise<ExportResult> {
   });
   try {
     for await (const chunk of spool) {
-      const name = edit ? settings.file_name : assertChunkNameFits(settings.file_name, chunk.index);
-      if (!edit && chunk.more) assertChunkNameFits(settings.file_name, chunk.index + 1);
+      const name = edit ? settings.file_name : assertChunkNameFits(settings.file_name, chunk.index, undefined, nameLimit);
+      if (!edit && chunk.more) assertChunkNameFits(settings.file_name, chunk.index + 1, undefined, nameLimit);
       job.log("info", `File ${chunk.index} "${name}": ${chunk.lines} ADIDs, ${chunk.bytes} bytes, sha256 ${chunk.sha256.slice(0, 12)}…; uploading`);
       const uploaded = await uploadChunkIdempotent({
         withToken,

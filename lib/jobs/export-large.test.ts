@@ -16,7 +16,7 @@ import { getJob, issueJob } from "@/lib/jobs/jobs";
 import { runJob } from "@/lib/jobs/runner";
 import type { SessionUser } from "@/lib/auth/access";
 import { exportFixture, startKakao } from "@/lib/jobs/test-support";
-import { MAX_FILE_BYTES } from "@/lib/kakao/limits";
+import { MAX_FILE_BYTES } from "@/lib/kakao/assumptions";
 
 const ROWS = 12_200_000;
 const SQL = `select md5(i::text)::uuid::text as adid from generate_series(1, ${ROWS}) i`;
@@ -53,7 +53,7 @@ let authenticationId: number;
 let expected: ReturnType<typeof expectedFiles>;
 
 beforeAll(async () => {
-  kakao = await startKakao("business");
+  kakao = await startKakao();
   Object.assign(process.env, { KAKAO_WRITE_INTERVAL_MS: "0", KAKAO_RETRY_BASE_MS: "50", KAKAO_RATE_LIMIT_RETRY_BASE_MS: "50", JOB_LEASE_MS: "3000" });
   await prepareTestWarehouse();
   expected = expectedFiles();

@@ -47,7 +47,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = server.urlFor(APP_DATABASE);
   process.env.WAREHOUSE_DATABASE_URL = server.urlFor(WAREHOUSE_DATABASE);
   resetEnvCache();
-  kakao = await startKakao("business");
+  kakao = await startKakao();
   env = faultEnv();
   await prepareTestWarehouse();
   await control(kakao.url, "/__emulator/reset");

@@ -31,7 +31,7 @@ let authenticationId: number;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  kakao = await startKakao("business");
+  kakao = await startKakao();
   env = faultEnv();
   await prepareTestWarehouse();
   await control(kakao.url, "/__emulator/reset");

@@ -57,7 +57,7 @@ function capture() {
 }
 
 beforeAll(async () => {
-  kakao = await startKakao("business");
+  kakao = await startKakao();
   smtp = await startTestSmtp({ user: SMTP_USER, password: SMTP_PASSWORD });
   env = faultEnv({ SMTP_URL: `smtp://${SMTP_USER}:${encodeURIComponent(SMTP_PASSWORD)}@127.0.0.1:${smtp.port}`, LOG_LEVEL: "debug" });
   resetEnvCache();
@@ -112,7 +112,7 @@ describe("secrets never logged", { timeout: 240_000 }, () => {
       "API key": key,
       "API key without its prefix": key.replace(/^kmh_/, ""),
       "SMTP password": SMTP_PASSWORD,
-      "Kakao client secret": process.env.KAKAO_CLIENT_SECRET!,
+      "Kakao business client secret": process.env.KAKAO_BUSINESS_CLIENT_SECRET!,
       AUTH_SECRET: process.env.AUTH_SECRET!,
       "token encryption key": process.env.TOKEN_ENCRYPTION_KEYS!.split(":")[1]!,
     };

@@ -42,7 +42,7 @@ export function useExportFixture(ready: (fixture: ExportFixture) => void, enviro
   let kakao: ExportFixture["kakao"];
   let undo: (() => void) | void;
   beforeAll(async () => {
-    kakao = await startKakao("business");
+    kakao = await startKakao();
     undo = environment();
     await prepareTestWarehouse();
   });

@@ -1,31 +1,27 @@
 /**
- * Where and how we talk to Kakao. Facts that public material could not confirm are marked
- * "assumed" (see shared kakao-api.md) and mirrored by emulator/kakao-assumptions.ts.
+ * Where and how we talk to Kakao: hosts, the app's credentials and the callback. The facts about
+ * Kakao's API that are settings live in lib/kakao/assumptions.ts.
  */
 import { env, publicUrl } from "@/lib/env";
 
 export const CALLBACK_PATH = "/api/integrations/kakao/callback";
 
-/** Business Authentication consent items for Kakao Moment. */
-export const MOMENT_SCOPES = ["moment_management", "moment_create", "moment_delete"] as const;
+/**
+ * Business Authentication: the only flow whose tokens the Moment API accepts [measured: Kakao
+ * Login tokens get 401 "target biz token is not supplied."].
+ */
+export const BUSINESS_AUTH_PATHS = { authorize: "/oauth/business/authorize", token: "/oauth/business/token" } as const;
 
-export type KakaoFlow = "business" | "login";
-
-export const FLOW_PATHS: Record<KakaoFlow, { authorize: string; token: string }> = {
-  business: { authorize: "/oauth/business/authorize", token: "/oauth/business/token" },
-  login: { authorize: "/oauth/authorize", token: "/oauth/token" },
-};
-
-/** Token info on the API host (path documented; response shape assumed). */
-export const TOKEN_INFO_PATH = "/v1/business/tokeninfo";
+/** The emulator's Business Authentication secret (emulator/seed.json), used when none is configured. */
+const EMULATOR_BUSINESS_SECRET = "emulator-business-secret";
 
 export interface KakaoEndpoints {
   authUrl: string;
   apiUrl: string;
   momentUrl: string;
   clientId: string;
-  clientSecret: string;
-  flow: KakaoFlow;
+  /** The REST API key's Business Authentication secret (not its Kakao Login one, unless that is all that is set). */
+  businessClientSecret: string;
   redirectUri: string;
 }
 
@@ -37,8 +33,7 @@ export function kakaoEndpoints(): KakaoEndpoints {
     apiUrl: (e.KAKAO_API_URL ?? emulator).replace(/\/$/, ""),
     momentUrl: (e.KAKAO_MOMENT_URL ?? emulator).replace(/\/$/, ""),
     clientId: e.KAKAO_CLIENT_ID,
-    clientSecret: e.KAKAO_CLIENT_SECRET,
-    flow: e.KAKAO_AUTH_FLOW,
+    businessClientSecret: e.KAKAO_BUSINESS_CLIENT_SECRET ?? e.KAKAO_CLIENT_SECRET ?? EMULATOR_BUSINESS_SECRET,
     redirectUri: `${publicUrl(e)}${CALLBACK_PATH}`,
   };
 }

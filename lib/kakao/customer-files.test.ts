@@ -15,7 +15,6 @@ import { EMU, control, emulatorState, obtainToken, upload, uuidLines } from "@/e
 import * as assumed from "@/emulator/kakao-assumptions";
 import { AppError } from "@/lib/errors";
 import {
-  CUSTOMER_FILE_API,
   MAX_FILE_BYTES,
   MAX_FILES_PER_ACCOUNT,
   assertNamesFree,
@@ -33,11 +32,11 @@ import {
   type WithToken,
 } from "@/lib/kakao/customer-files";
 import { KakaoError } from "@/lib/kakao/http";
-import { DEFAULT_WRITE_INTERVAL_MS } from "@/lib/kakao/limits";
+import { CUSTOMER_FILES_PATH, DEFAULT_WRITE_INTERVAL_MS, FILE_CONTENT_TYPE, FILE_EXTENSION, kakaoFacts } from "@/lib/kakao/assumptions";
 import { WriteRateLimiter } from "@/lib/kakao/rate-limit";
 
 const ACCOUNT = EMU.accounts.brandA;
-const FILES = CUSTOMER_FILE_API.path;
+const FILES = CUSTOMER_FILES_PATH;
 const fast = { baseMs: 5, rateLimitBaseMs: 10, maxMs: 50 };
 
 let emu: RunningEmulator;
@@ -78,13 +77,17 @@ const faults = (rule: Record<string, unknown>) => control(emu.url, "/__emulator/
 const requests = async (key: string) => (await emulatorState(emu.url)).requests[key] ?? {};
 
 describe("assumptions agree with the emulator", () => {
-  it("part names, edit method, CSV, limits, date offset", () => {
-    expect(CUSTOMER_FILE_API.namePart).toBe(assumed.UPLOAD_NAME_PART);
-    expect(CUSTOMER_FILE_API.filePart).toBe(assumed.UPLOAD_FILE_PART);
-    expect(CUSTOMER_FILE_API.editMethod).toBe(assumed.EDIT_METHOD);
-    expect(CUSTOMER_FILE_API.fileExtension).toBe(assumed.ALLOWED_FILE_EXTENSION);
-    expect(assumed.ALLOWED_FILE_MIME_TYPES).toContain(CUSTOMER_FILE_API.fileContentType);
-    expect(CUSTOMER_FILE_API.dateUtcOffsetHours).toBe(assumed.DATE_UTC_OFFSET_HOURS);
+  it("part names, edit call, CSV, limits, date offset, token and page fields", () => {
+    const f = kakaoFacts();
+    expect(f.uploadNamePart.value).toBe(assumed.DEFAULT_FACTS.uploadNamePart);
+    expect(f.uploadFilePart.value).toBe(assumed.DEFAULT_FACTS.uploadFilePart);
+    expect(f.registerAnswer.value).toBe(assumed.DEFAULT_FACTS.registerAnswer);
+    expect(`${f.editCall.value!.method} ${f.editCall.value!.path}`).toBe(assumed.DEFAULT_FACTS.editCall);
+    expect(f.fileNameMaxChars.value).toBe(assumed.DEFAULT_FACTS.maxFileNameChars);
+    expect(f.dateUtcOffsetHours.value).toBe(assumed.DEFAULT_FACTS.dateUtcOffsetHours);
+    expect(f.tokenInfoUserIdField.value).toBe(assumed.DEFAULT_FACTS.tokenInfoUserIdField);
+    expect(FILE_EXTENSION).toBe(assumed.ALLOWED_FILE_EXTENSION);
+    expect(assumed.ALLOWED_FILE_MIME_TYPES).toContain(FILE_CONTENT_TYPE);
     expect(MAX_FILE_BYTES).toBe(assumed.MAX_FILE_BYTES);
     expect(MAX_FILES_PER_ACCOUNT).toBe(assumed.MAX_FILES_PER_ACCOUNT);
     expect(DEFAULT_WRITE_INTERVAL_MS).toBe(assumed.DEFAULT_WRITE_RATE_LIMIT_MS);
@@ -101,7 +104,7 @@ describe("assumptions agree with the emulator", () => {
 describe("the API calls", () => {
   it("register streams the file; list, get and delete see it", async () => {
     const chunk = await chunkFile(120);
-    const created = await registerCustomerFile(token, ACCOUNT, "고객 파일 A", chunk.path, { bytes: chunk.bytes, baseUrl: emu.url });
+    const created = (await registerCustomerFile(token, ACCOUNT, "고객 파일 A", chunk.path, { bytes: chunk.bytes, baseUrl: emu.url }))!;
     expect(created).toMatchObject({ name: "고객 파일 A", adAccountId: ACCOUNT, customerFileStatus: "WAITING" });
     const state = await emulatorState(emu.url);
     expect(state.files).toHaveLength(1);
@@ -191,7 +194,7 @@ describe("uploadChunkIdempotent — register", () => {
     const chunk = await chunkFile(5, 6);
     const error = await uploadChunkIdempotent(params(chunk, { retry: { ...fast, tries: 3 } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KakaoError);
-    expect((error as Error).message).toMatch(/Registering the customer file "audience" failed: HTTP 503.*\(gave up after 3 attempts\)/);
+    expect((error as Error).message).toMatch(/Registering the customer file "audience" failed: Kakao answered HTTP 503.*\(gave up after 3 attempts\)/);
     expect((await emulatorState(emu.url)).files).toHaveLength(0);
   });
 
@@ -199,7 +202,7 @@ describe("uploadChunkIdempotent — register", () => {
     const chunk = await chunkFile(5, 7);
     const error = await uploadChunkIdempotent(params(chunk, { adAccountId: EMU.accounts.other })).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "forbidden", status: 403 });
-    expect((error as Error).message).toBe("Listing the customer files of ad account 99001 failed: HTTP 403 (code -5) — no permission for this ad account");
+    expect((error as Error).message).toBe("Listing the customer files of ad account 99001 failed: Kakao answered HTTP 403 (code -5) — no permission for this ad account");
     expect(await requests("GET /openapi/v4/customerFiles")).toEqual({ "403": 1 });
     expect(await requests("POST /openapi/v4/customerFiles")).toEqual({});
   });
@@ -227,7 +230,7 @@ describe("uploadChunkIdempotent — register", () => {
 
   describe("resuming a job (the file exists from an earlier attempt)", () => {
     async function earlierAttempt(chunk: ChunkToUpload) {
-      return registerCustomerFile(token, ACCOUNT, "audience", chunk.path, { bytes: chunk.bytes, baseUrl: emu.url });
+      return (await registerCustomerFile(token, ACCOUNT, "audience", chunk.path, { bytes: chunk.bytes, baseUrl: emu.url }))!;
     }
     const ownedSince = () => Date.now() - 60_000;
 
@@ -267,7 +270,7 @@ describe("uploadChunkIdempotent — register", () => {
 describe("uploadChunkIdempotent — edit", () => {
   it("replaces the contents of the one file with the name", async () => {
     const first = await chunkFile(10, 20);
-    const created = await registerCustomerFile(token, ACCOUNT, "weekly", first.path, { bytes: first.bytes, baseUrl: emu.url });
+    const created = (await registerCustomerFile(token, ACCOUNT, "weekly", first.path, { bytes: first.bytes, baseUrl: emu.url }))!;
     const chunk = await chunkFile(25, 21);
     const r = await uploadChunkIdempotent(params(chunk, { mode: "edit", name: "weekly" }));
     expect(r).toMatchObject({ id: created.id, name: "weekly", outcome: "replaced", status: "MODIFYING", attempts: 1, lines: 25 });
@@ -277,7 +280,7 @@ describe("uploadChunkIdempotent — edit", () => {
 
   it("a replayed PUT (stored, then 500) is harmless: same contents, one file", async () => {
     const first = await chunkFile(10, 22);
-    const created = await registerCustomerFile(token, ACCOUNT, "weekly", first.path, { bytes: first.bytes, baseUrl: emu.url });
+    const created = (await registerCustomerFile(token, ACCOUNT, "weekly", first.path, { bytes: first.bytes, baseUrl: emu.url }))!;
     await faults({ methods: ["PUT"], statuses: [500], phase: "after", count: 1 });
     const chunk = await chunkFile(12, 23);
     const r = await uploadChunkIdempotent(params(chunk, { mode: "edit", name: "weekly", targetId: created.id }));

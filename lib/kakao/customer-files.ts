@@ -14,32 +14,16 @@ import { Readable } from "node:stream";
 import { AppError } from "@/lib/errors";
 import { kakaoEndpoints } from "@/lib/kakao/config";
 import { KakaoError, kakaoErrorFrom, kakaoFetch, kakaoUpload } from "@/lib/kakao/http";
-import { MAX_FILES_PER_ACCOUNT } from "@/lib/kakao/limits";
+import { CUSTOMER_FILES_PATH, FILE_CONTENT_TYPE, FILE_EXTENSION, MAX_FILES_PER_ACCOUNT, kakaoFacts } from "@/lib/kakao/assumptions";
 import type { WriteRateLimiter } from "@/lib/kakao/rate-limit";
 import { isAmbiguousKakaoError, withRetries, type RetryOptions } from "@/lib/kakao/retry";
 
-export { MAX_CUSTOMER_FILE_NAME_CHARS, MAX_FILE_BYTES, MAX_FILES_PER_ACCOUNT } from "@/lib/kakao/limits";
+export { MAX_CUSTOMER_FILE_NAME_CHARS, MAX_FILE_BYTES, MAX_FILES_PER_ACCOUNT } from "@/lib/kakao/assumptions";
 
-/**
- * Facts about the customer-file API that public material could not confirm (kakao-api.md marks
- * them "assumed"). emulator/kakao-assumptions.ts mirrors them (UPLOAD_NAME_PART, UPLOAD_FILE_PART,
- * EDIT_METHOD, ALLOWED_FILE_EXTENSION, ALLOWED_FILE_MIME_TYPES, DATE_UTC_OFFSET_HOURS); correct
- * both together once the real behaviour is known.
+/*
+ * What this module assumes about Kakao (the part names, the register answer, the edit call, the
+ * date offset) comes from kakaoFacts() (lib/kakao/assumptions.ts): settings, read at each call.
  */
-export const CUSTOMER_FILE_API = {
-  path: "/openapi/v4/customerFiles",
-  /** Register: multipart text part with the file name (assumed). */
-  namePart: "name",
-  /** Register and edit: multipart file part (assumed). */
-  filePart: "file",
-  /** Edit = PUT {path}/{id} with the file part, the name unchanged (method and path assumed). */
-  editMethod: "PUT",
-  /** Kakao takes CSV only: the part's file name must end in .csv, its type text/csv (documented). */
-  fileExtension: ".csv",
-  fileContentType: "text/csv",
-  /** Dates are `yyyy-MM-dd'T'HH:mm:ss` without an offset, in Korea Standard Time (UTC+9, assumed). */
-  dateUtcOffsetHours: 9,
-} as const;
 
 /** A customer file as Kakao describes it (fields Kakao leaves out are null). */
 export interface CustomerFile {
@@ -47,7 +31,7 @@ export interface CustomerFile {
   adAccountId: number | null;
   name: string;
   adidListKey: string | null;
-  /** WAITING, COMPLETE, MODIFYING, DELETE, ERROR. */
+  /** WAITING, COMPLETE, MODIFYING, DELETE (deleted, may still be listed), ERROR. */
   customerFileStatus: string;
   populationScore: number | null;
   ready: boolean | null;
@@ -101,8 +85,8 @@ export function parseCustomerFile(raw: unknown): CustomerFile {
   };
 }
 
-/** Kakao's `yyyy-MM-dd'T'HH:mm:ss` (KST, no offset) → epoch ms; an explicit offset is honoured. null when unreadable. */
-export function parseKakaoDate(value: string | null | undefined): number | null {
+/** Kakao's `yyyy-MM-dd'T'HH:mm:ss` (no offset: KAKAO_DATE_UTC_OFFSET_HOURS) → epoch ms; an explicit offset is honoured. null when unreadable. */
+export function parseKakaoDate(value: string | null | undefined, offsetHours: number = kakaoFacts().dateUtcOffsetHours.value): number | null {
   if (!value) return null;
   const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
   if (!m) return null;
@@ -111,23 +95,30 @@ export function parseKakaoDate(value: string | null | undefined): number | null 
     return Number.isFinite(ms) ? ms : null;
   }
   const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), m[7] ? Math.round(Number(m[7]) * 1000) : 0);
-  return utc - CUSTOMER_FILE_API.dateUtcOffsetHours * 3_600_000;
+  return utc - offsetHours * 3_600_000;
 }
 
 // --- the API calls ----------------------------------------------------------------------------
 
-/** GET /openapi/v4/customerFiles → every customer file of the ad account (a bare JSON array). */
-export async function listCustomerFiles(token: string, adAccountId: number | string, opts: KakaoCallOptions = {}): Promise<CustomerFile[]> {
-  const response = await kakaoFetch(`${momentUrl(opts)}${CUSTOMER_FILE_API.path}`, { headers: headers(token, adAccountId), signal: opts.signal, timeoutMs: opts.timeoutMs });
+/** A deleted file may still be listed for a while, with status DELETE [doc]: it is gone for every purpose of ours. */
+export const isDeleted = (f: CustomerFile) => f.customerFileStatus === "DELETE";
+
+/**
+ * GET /openapi/v4/customerFiles → the ad account's customer files (a bare JSON array [doc]),
+ * without those in status DELETE unless `includeDeleted`.
+ */
+export async function listCustomerFiles(token: string, adAccountId: number | string, opts: KakaoCallOptions & { includeDeleted?: boolean } = {}): Promise<CustomerFile[]> {
+  const response = await kakaoFetch(`${momentUrl(opts)}${CUSTOMER_FILES_PATH}`, { headers: headers(token, adAccountId), signal: opts.signal, timeoutMs: opts.timeoutMs });
   if (!response.ok) throw await kakaoErrorFrom(response, `Listing the customer files of ad account ${adAccountId}`);
   const body = (await response.json().catch(() => null)) as unknown;
   // A bare array (documented); a page object {content: […]} is read too, should Kakao wrap it.
   const items = Array.isArray(body) ? body : Array.isArray((body as { content?: unknown } | null)?.content) ? (body as { content: unknown[] }).content : null;
   if (items === null) throw new KakaoError("bad_request", `Listing the customer files of ad account ${adAccountId}: unexpected answer ${JSON.stringify(body).slice(0, 200)}`);
-  return items.map(parseCustomerFile);
+  const files = items.map(parseCustomerFile);
+  return opts.includeDeleted ? files : files.filter((f) => !isDeleted(f));
 }
 
-/** One customer file by id (Kakao has no single-file GET: read from the list). null when absent. */
+/** One customer file by id (Kakao has no single-file GET: read from the list). null when absent or deleted. */
 export async function getCustomerFile(token: string, adAccountId: number | string, id: number, opts: KakaoCallOptions = {}): Promise<CustomerFile | null> {
   return (await listCustomerFiles(token, adAccountId, opts)).find((f) => f.id === id) ?? null;
 }
@@ -137,36 +128,59 @@ export interface UploadFileOptions extends KakaoCallOptions {
   bytes: number;
 }
 
-/** POST /openapi/v4/customerFiles (multipart `name` + `file`): a new customer file. */
-export async function registerCustomerFile(token: string, adAccountId: number | string, name: string, filePath: string, opts: UploadFileOptions): Promise<CustomerFile> {
-  const response = await sendMultipart("POST", `${momentUrl(opts)}${CUSTOMER_FILE_API.path}`, token, adAccountId, { name }, filePath, opts);
-  if (!response.ok) throw await kakaoErrorFrom(response, `Registering the customer file "${name}"`);
-  return acceptedFile(response, `Registering the customer file "${name}"`);
-}
-
-/** PUT /openapi/v4/customerFiles/{id} (multipart `file`): replaces the contents, keeps the name. */
-export async function replaceCustomerFile(token: string, adAccountId: number | string, id: number, filePath: string, opts: UploadFileOptions): Promise<CustomerFile> {
-  const response = await sendMultipart(CUSTOMER_FILE_API.editMethod, `${momentUrl(opts)}${CUSTOMER_FILE_API.path}/${id}`, token, adAccountId, {}, filePath, opts);
-  if (!response.ok) throw await kakaoErrorFrom(response, `Replacing the contents of customer file ${id}`);
-  return acceptedFile(response, `Replacing the contents of customer file ${id}`);
-}
-
 /**
- * The file object of a 2xx write. Kakao accepted the write, so an answer without one is treated as
- * an ambiguous failure (kind "server"): the idempotent upload then looks the file up by name.
+ * POST /openapi/v4/customerFiles (multipart name + file): a new customer file. null when Kakao's
+ * answer carries no file object and KAKAO_REGISTER_ANSWER=empty says so: the caller finds it by name.
  */
-async function acceptedFile(response: Response, what: string): Promise<CustomerFile> {
+export async function registerCustomerFile(token: string, adAccountId: number | string, name: string, filePath: string, opts: UploadFileOptions): Promise<CustomerFile | null> {
+  const facts = kakaoFacts();
+  const what = `Registering the customer file "${name}"`;
+  const response = await sendMultipart("POST", `${momentUrl(opts)}${CUSTOMER_FILES_PATH}`, token, adAccountId, { [facts.uploadNamePart.value]: name }, filePath, opts);
+  if (!response.ok) throw await kakaoErrorFrom(response, what, [facts.uploadNamePart, facts.uploadFilePart, facts.fileNameMaxChars]);
   const body = (await response.json().catch(() => undefined)) as unknown;
-  try {
-    return parseCustomerFile(body);
-  } catch {
-    throw new KakaoError("server", `${what}: Kakao answered HTTP ${response.status} without the customer file (${JSON.stringify(body ?? null).slice(0, 200)})`, response.status);
+  const file = fileIn(body);
+  if (file) return file;
+  if (facts.registerAnswer.value === "empty") return null;
+  // Kakao accepted the write: an answer without the file is an ambiguous failure (kind "server"),
+  // so the idempotent upload looks the file up by name instead of sending it again.
+  throw new KakaoError(
+    "server",
+    `${what}: Kakao answered HTTP ${response.status} without the customer file (${JSON.stringify(body ?? null).slice(0, 200)}); the setting KAKAO_REGISTER_ANSWER="file" expects it there — set KAKAO_REGISTER_ANSWER=empty if Kakao never sends it`,
+    response.status,
+  );
+}
+
+/** The customer file in a 2xx answer: the object itself, or wrapped in `content`/`data`; null when none. */
+function fileIn(body: unknown): CustomerFile | null {
+  for (const candidate of [body, (body as { content?: unknown } | null)?.content, (body as { data?: unknown } | null)?.data]) {
+    try {
+      if (candidate && typeof candidate === "object" && !Array.isArray(candidate)) return parseCustomerFile(candidate);
+    } catch {
+      // not a file object
+    }
   }
+  return null;
+}
+
+/** The edit call (KAKAO_EDIT_CALL, e.g. PUT /openapi/v4/customerFiles/{id}, multipart file): replaces the contents, keeps the name. */
+export async function replaceCustomerFile(token: string, adAccountId: number | string, id: number, filePath: string, opts: UploadFileOptions): Promise<CustomerFile> {
+  const facts = kakaoFacts();
+  const call = facts.editCall.value;
+  const what = `Replacing the contents of customer file ${id}`;
+  if (!call) throw new KakaoError("bad_request", `${what}: no edit call is configured (KAKAO_EDIT_CALL=none)`);
+  const response = await sendMultipart(call.method, `${momentUrl(opts)}${call.path.replace("{id}", String(id))}`, token, adAccountId, {}, filePath, opts);
+  if (!response.ok) throw await kakaoErrorFrom(response, what, [facts.editCall, facts.uploadFilePart]);
+  const file = fileIn(await response.json().catch(() => undefined));
+  if (file) return file;
+  // No file object in the answer: read it from the list (a replayed edit is harmless, so a miss is "server").
+  const listed = await getCustomerFile(token, adAccountId, id, opts);
+  if (!listed) throw new KakaoError("server", `${what}: Kakao answered HTTP ${response.status} without the customer file, and the file is not listed`, response.status);
+  return listed;
 }
 
 /** DELETE /openapi/v4/customerFiles/{id}. */
 export async function deleteCustomerFile(token: string, adAccountId: number | string, id: number, opts: KakaoCallOptions = {}): Promise<void> {
-  const response = await kakaoFetch(`${momentUrl(opts)}${CUSTOMER_FILE_API.path}/${id}`, { method: "DELETE", headers: headers(token, adAccountId), signal: opts.signal, timeoutMs: opts.timeoutMs });
+  const response = await kakaoFetch(`${momentUrl(opts)}${CUSTOMER_FILES_PATH}/${id}`, { method: "DELETE", headers: headers(token, adAccountId), signal: opts.signal, timeoutMs: opts.timeoutMs });
   if (!response.ok) throw await kakaoErrorFrom(response, `Deleting customer file ${id}`);
   await response.arrayBuffer().catch(() => undefined);
 }
@@ -174,7 +188,7 @@ export async function deleteCustomerFile(token: string, adAccountId: number | st
 /** The part's file name: the spool's own (ASCII, .csv) when it is one, else a fixed one. */
 function partFileName(filePath: string): string {
   const base = path.basename(filePath);
-  return /^[\w.-]+\.csv$/i.test(base) ? base : `customer-file${CUSTOMER_FILE_API.fileExtension}`;
+  return /^[\w.-]+\.csv$/i.test(base) ? base : `customer-file${FILE_EXTENSION}`;
 }
 
 async function sendMultipart(
@@ -191,11 +205,11 @@ async function sendMultipart(
   const boundary = `----KakaoMomentExportHub${randomBytes(12).toString("hex")}`;
   let head = "";
   for (const [field, value] of Object.entries(fields)) {
-    head += `--${boundary}\r\nContent-Disposition: form-data; name="${field === "name" ? CUSTOMER_FILE_API.namePart : field}"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n${value}\r\n`;
+    head += `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n${value}\r\n`;
   }
   head +=
-    `--${boundary}\r\nContent-Disposition: form-data; name="${CUSTOMER_FILE_API.filePart}"; filename="${partFileName(filePath)}"\r\n` +
-    `Content-Type: ${CUSTOMER_FILE_API.fileContentType}\r\n\r\n`;
+    `--${boundary}\r\nContent-Disposition: form-data; name="${kakaoFacts().uploadFilePart.value}"; filename="${partFileName(filePath)}"\r\n` +
+    `Content-Type: ${FILE_CONTENT_TYPE}\r\n\r\n`;
   const preamble = Buffer.from(head, "utf8");
   const epilogue = Buffer.from(`\r\n--${boundary}--\r\n`, "utf8");
   async function* body(): AsyncGenerator<Buffer> {
@@ -478,7 +492,12 @@ class UploadContext {
         if (found) return { file: found, recovered: true };
       }
       try {
-        return { file: await this.write(this.upload), recovered: false };
+        const created = await this.write(this.upload);
+        if (created) return { file: created, recovered: false };
+        // KAKAO_REGISTER_ANSWER=empty: Kakao's answer names no file, so read its id from the list.
+        const listed = (await this.list()).filter((f) => f.name === name).sort((a, b) => b.id - a.id)[0];
+        if (!listed) throw new KakaoError("server", `Registering the customer file "${name}": Kakao accepted it but does not list it (KAKAO_REGISTER_ANSWER=empty)`);
+        return { file: listed, recovered: false };
       } catch (error) {
         if (isAmbiguousKakaoError(error)) ambiguous = true;
         else if (ambiguous && error instanceof KakaoError && error.kind === "bad_request") {

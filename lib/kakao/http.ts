@@ -8,14 +8,16 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { settingText, type Fact } from "@/lib/kakao/assumptions";
 
 export type KakaoErrorKind =
-  | "unauthorized" // 401: token dead (refresh, or reconnect needed)
-  | "forbidden" // 403: no access to the ad account / consent missing
+  | "unauthorized" // 401: token dead or not a business token (reconnect needed)
+  | "forbidden" // 403: no access to the ad account / consent missing (-813/403 too)
   | "bad_request" // 400 and other deterministic refusals: do not retry
-  | "invalid_grant" // OAuth: bad/reused/expired code or refresh token
+  | "invalid_grant" // OAuth: bad/reused/expired code
   | "oauth" // other OAuth errors (invalid_client, redirect mismatch…)
-  | "rate_limited" // 429
+  | "rate_limited" // 429, and -10 "API limit has been exceeded." (HTTP 400)
+  | "transient" // -813 with HTTP 400 and no detail code: "internal error, try again later" (bounded retries)
   | "server" // 5xx
   | "network"; // timeout, reset, refused
 
@@ -26,12 +28,13 @@ export class KakaoError extends Error {
     readonly status?: number,
     readonly code?: string | number,
     readonly retryAfterMs?: number,
+    readonly detailCode?: number,
   ) {
     super(message);
     this.name = "KakaoError";
   }
   get retryable(): boolean {
-    return this.kind === "rate_limited" || this.kind === "server" || this.kind === "network";
+    return this.kind === "rate_limited" || this.kind === "server" || this.kind === "network" || this.kind === "transient";
   }
 }
 
@@ -87,8 +90,15 @@ export async function kakaoUpload(url: string, init: { method: string; headers: 
   }
 }
 
-/** Read a non-2xx response into a KakaoError. */
-export async function kakaoErrorFrom(response: Response, what: string): Promise<KakaoError> {
+/** Kakao's Moment answer to a Kakao Login token [measured]. */
+const NOT_A_BIZ_TOKEN = /target biz token is not supplied/i;
+
+/**
+ * Read a non-2xx response into a KakaoError. `relies`: the settings the call depends on; a
+ * deterministic refusal then names them with what Kakao answered, so a wrong guess about Kakao
+ * says which setting to change.
+ */
+export async function kakaoErrorFrom(response: Response, what: string, relies: readonly Fact[] = []): Promise<KakaoError> {
   const text = await response.text().catch(() => "");
   let body: Record<string, unknown> = {};
   try {
@@ -104,11 +114,30 @@ export async function kakaoErrorFrom(response: Response, what: string): Promise<
     const kind = body.error === "invalid_grant" ? "invalid_grant" : response.status >= 500 ? "server" : "oauth";
     return new KakaoError(kind, `${what} failed (${detail})`, response.status, code ?? body.error);
   }
-  const extras = (body.extras ?? {}) as { detailCode?: number; detailMsg?: string };
+  const extras = (body.extras ?? {}) as { detailCode?: unknown; detailMsg?: unknown };
   const code = typeof body.code === "number" ? body.code : undefined;
-  const detail = extras.detailMsg ?? (typeof body.msg === "string" ? body.msg : text.slice(0, 200)) ?? "";
-  const message = `${what} failed: HTTP ${response.status}${code !== undefined ? ` (code ${code}${extras.detailCode ? `/${extras.detailCode}` : ""})` : ""}${detail ? ` — ${detail}` : ""}`;
+  const detailCode = typeof extras.detailCode === "number" ? extras.detailCode : undefined;
+  const detail = (typeof extras.detailMsg === "string" ? extras.detailMsg : undefined) ?? (typeof body.msg === "string" ? body.msg : text.slice(0, 200));
+  const answered = `HTTP ${response.status}${code !== undefined ? ` (code ${code}${detailCode !== undefined ? `/${detailCode}` : ""})` : ""}${detail ? ` — ${detail}` : ""}`;
   const kind: KakaoErrorKind =
-    response.status === 401 ? "unauthorized" : response.status === 403 ? "forbidden" : response.status === 429 ? "rate_limited" : response.status >= 500 ? "server" : "bad_request";
-  return new KakaoError(kind, message, response.status, code, retryAfterMs);
+    code === -10
+      ? "rate_limited"
+      : response.status === 401
+        ? "unauthorized"
+        : response.status === 403
+          ? "forbidden"
+          : response.status === 429
+            ? "rate_limited"
+            : response.status >= 500
+              ? "server"
+              : code === -813 && response.status === 400 && detailCode === undefined
+                ? "transient"
+                : "bad_request";
+  let message = `${what} failed: Kakao answered ${answered}`;
+  if (kind === "unauthorized" && NOT_A_BIZ_TOKEN.test(text)) {
+    message += ". Kakao Moment accepts only Business Authentication tokens: reconnect the authentication.";
+  } else if (kind === "bad_request" && relies.length > 0) {
+    message += `. This call relies on ${relies.map(settingText).join(", ")}: if Kakao refused one of them, change that setting (npx kakao-hub kakao:doctor compares them with Kakao's answers).`;
+  }
+  return new KakaoError(kind, message, response.status, code, retryAfterMs, detailCode);
 }

@@ -8,7 +8,7 @@
  * workers writing to the same ad account) nothing is shared; Kakao's 429 plus withRetries' backoff
  * is the backstop, and `pause()` pushes this process's bucket back after a 429.
  */
-import { DEFAULT_WRITE_INTERVAL_MS } from "@/lib/kakao/limits";
+import { DEFAULT_WRITE_INTERVAL_MS } from "@/lib/kakao/assumptions";
 import { abortableSleep } from "@/lib/kakao/retry";
 
 export interface RateLimiterOptions {

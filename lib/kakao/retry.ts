@@ -1,5 +1,5 @@
 /**
- * Retries for Kakao calls: 429, 5xx and network errors (KakaoError.retryable) are retried with
+ * Retries for Kakao calls: 429 and -10 (call quota), 5xx and network errors (KakaoError.retryable) are retried with
  * exponential backoff and jitter; 400/403 are deterministic and 401 belongs to withAccessToken
  * (refresh or "reconnect needed"), so those are never retried here.
  *
@@ -10,7 +10,11 @@
  *           base only burns an attempt;
  *   others: full jitter, random·cap_k (AWS's "full jitter": spreads retries of many workers).
  *   A Retry-After header (KakaoError.retryAfterMs) wins when present, bounded by maxRetryAfterMs.
+ * A -813 with HTTP 400 and no detail code ("internal error, try again later", kind "transient")
+ * is retried like a 5xx but at most TRANSIENT_TRIES times in all: it may also be a refusal Kakao
+ * did not explain, and a 200 MB upload should not be sent eight times for that.
  */
+import { TRANSIENT_TRIES } from "@/lib/kakao/assumptions";
 import { KakaoError } from "@/lib/kakao/http";
 
 export interface RetryOptions {
@@ -42,9 +46,9 @@ export function isRetryableKakaoError(error: unknown): boolean {
   return error instanceof KakaoError && error.retryable;
 }
 
-/** An ambiguous failure: the request may have reached Kakao and been applied (5xx, network, timeout). */
+/** An ambiguous failure: the request may have reached Kakao and been applied (5xx, network, timeout, Kakao's internal error). */
 export function isAmbiguousKakaoError(error: unknown): boolean {
-  return error instanceof KakaoError && (error.kind === "server" || error.kind === "network");
+  return error instanceof KakaoError && (error.kind === "server" || error.kind === "network" || error.kind === "transient");
 }
 
 /** The wait after attempt `attempt` (1-based) failed with `error`. */
@@ -88,6 +92,7 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, opts: 
   const tries = Math.max(1, opts.tries ?? DEFAULT_RETRY.tries);
   const retryIf = opts.retryIf ?? isRetryableKakaoError;
   const sleep = opts.sleep ?? abortableSleep;
+  let transient = 0;
   for (let attempt = 1; ; attempt++) {
     opts.signal?.throwIfAborted();
     try {
@@ -95,7 +100,8 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, opts: 
     } catch (error) {
       if (opts.signal?.aborted) throw opts.signal.reason;
       if (!retryIf(error)) throw error;
-      if (attempt >= tries) throw gaveUp(error, attempt);
+      if (error instanceof KakaoError && error.kind === "transient") transient++;
+      if (attempt >= tries || transient >= TRANSIENT_TRIES) throw gaveUp(error, attempt);
       const delay = backoffDelay(attempt, error, opts);
       opts.onRetry?.(attempt, error, delay);
       await sleep(delay, opts.signal);
@@ -105,7 +111,7 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, opts: 
 
 function gaveUp(error: unknown, attempts: number): unknown {
   if (!(error instanceof KakaoError) || attempts <= 1) return error;
-  const again = new KakaoError(error.kind, `${error.message} (gave up after ${attempts} attempts)`, error.status, error.code, error.retryAfterMs);
+  const again = new KakaoError(error.kind, `${error.message} (gave up after ${attempts} attempts)`, error.status, error.code, error.retryAfterMs, error.detailCode);
   again.stack = error.stack;
   return again;
 }

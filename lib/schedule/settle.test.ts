@@ -28,7 +28,7 @@ let user: SessionUser;
 let authenticationId: number;
 
 beforeAll(async () => {
-  kakao = await startKakao("business");
+  kakao = await startKakao();
   smtp = await startTestSmtp({ user: "mailer", password: SMTP_PASSWORD });
   Object.assign(process.env, { KAKAO_WRITE_INTERVAL_MS: "0", KAKAO_RETRY_BASE_MS: "20", KAKAO_RATE_LIMIT_RETRY_BASE_MS: "20", SMTP_URL: smtp.url, SMTP_FROM: "Export Hub <hub@example.com>" });
   resetEnvCache();

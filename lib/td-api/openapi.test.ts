@@ -44,7 +44,7 @@ describe("OpenAPI document vs route handlers", () => {
     const implemented = await implementedRoutes();
     const described = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
     expect(implemented.sort()).toEqual(described.sort());
-    expect(implemented.length).toBe(14);
+    expect(implemented.length).toBe(15);
   });
 
   it("declares path parameters matching each path's placeholders", () => {
@@ -109,6 +109,10 @@ describe("real responses match the document", () => {
     await check("get", "/v3/schedule/history/{name}", "/v3/schedule/history/doc");
     await check("post", "/v3/schedule/delete/{name}", "/v3/schedule/delete/doc");
     await check("post", "/v3/schedule/delete/{name}", "/v3/schedule/delete/doc");
+    const doctor = await check("post", "/v3/kakao/doctor", "/v3/kakao/doctor", form({ authentication: "new_kakao_auth" }));
+    expect(doctor).toMatchObject({ authentication: "new_kakao_auth", ok: true });
+    await check("post", "/v3/kakao/doctor", "/v3/kakao/doctor", form({ authentication: "nobody" }));
+    await check("post", "/v3/kakao/doctor", "/v3/kakao/doctor", form({ authentication: "new_kakao_auth", write: "true" }));
     await check("get", "/v3/openapi.json", "/v3/openapi.json");
     expect([...checked].sort()).toEqual(await implementedRoutes());
   });

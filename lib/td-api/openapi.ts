@@ -166,6 +166,23 @@ export function openApiDocument(): Record<string, unknown> {
       "/v3/connections/lookup": {
         get: { summary: "An authentication's id by name", parameters: [query("name")], responses: { ...ok(obj({ id: int, name: str, type: str, status: str })), ...errors(404, 422, ...COMMON) } },
       },
+      "/v3/kakao/doctor": {
+        post: {
+          summary: "The Kakao doctor (a hub extension): probe Kakao with one of your authentications and compare each answer's shape with what the hub assumes",
+          requestBody: body({ authentication: { type: "string", description: "The authentication's name" }, write: { type: "string", enum: ["true", "false", "1", "0"], description: "Also register, edit and delete a one-line test file" }, ad_account_id: { type: ["integer", "string"], description: "Required with write" } }, ["authentication"]),
+          responses: {
+            ...ok(
+              obj({
+                authentication: str,
+                authorize_url: str,
+                ok: { type: "boolean" },
+                rows: { type: "array", items: obj({ fact: str, assumed: str, seen: str, verdict: { type: "string", enum: ["as assumed", "differs", "not checked"] }, setting: nullable(str), grade: { type: "string", enum: ["doc", "measured", "2nd", "unknown"] } }) },
+              }),
+            ),
+            ...errors(404, 422, ...COMMON),
+          },
+        },
+      },
       "/v3/schedule/create/{name}": {
         post: {
           summary: "Create a schedule (a saved query with a cron)",

@@ -21,7 +21,7 @@ export interface V3World {
 
 /** Emulator + warehouse + the v3 server with a worker; call once per file. */
 export async function startV3World(): Promise<V3World> {
-  const kakao = await startKakao("business");
+  const kakao = await startKakao();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kmh-v3-"));
   Object.assign(process.env, { KAKAO_WRITE_INTERVAL_MS: "0", KAKAO_RETRY_BASE_MS: "20", KAKAO_RATE_LIMIT_RETRY_BASE_MS: "20", DATA_DIR: dataDir });
   resetEnvCache();

@@ -25,7 +25,7 @@ let kakao: Awaited<ReturnType<typeof startKakao>>;
 let user: SessionUser;
 
 beforeAll(async () => {
-  kakao = await startKakao("business");
+  kakao = await startKakao();
   Object.assign(process.env, { KAKAO_WRITE_INTERVAL_MS: "0", KAKAO_RETRY_BASE_MS: "20", KAKAO_RATE_LIMIT_RETRY_BASE_MS: "20" });
   await prepareTestWarehouse();
 });

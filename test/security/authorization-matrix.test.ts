@@ -252,6 +252,10 @@ const MATRIX: Record<string, Entry> = {
     policy: "ownOnly",
     run: (ctx) => callRoute("GET /v3/connections/lookup", ctx, { path: `/v3/connections/lookup?name=kakao_${whoIs(world, ctx.owner)}` }),
   },
+  "POST /v3/kakao/doctor": {
+    policy: "ownOnly", // by name: one of the caller's own authentications
+    run: (ctx) => callRoute("POST /v3/kakao/doctor", ctx, { path: "/v3/kakao/doctor", ...json({ authentication: `kakao_${whoIs(world, ctx.owner)}` }) }),
+  },
   "POST /v3/job/issue/[type]/[db]": {
     policy: "owned",
     run: (ctx) =>
@@ -473,6 +477,10 @@ const MATRIX: Record<string, Entry> = {
   "lib/authentications/actions.ts#renameAuthenticationAction": {
     policy: "owned",
     run: async (ctx) => callAction("lib/authentications/actions.ts#renameAuthenticationAction", ctx, { id: await f.authentication(ctx.owner), name: unique("renamed") }),
+  },
+  "lib/authentications/actions.ts#runKakaoDoctorAction": {
+    policy: "adminOnly", // admins probe Kakao with anyone's authentication; marketers may not
+    run: (ctx) => callAction("lib/authentications/actions.ts#runKakaoDoctorAction", ctx, { authenticationId: f.authOf(ctx.owner) }),
   },
   "lib/authentications/actions.ts#deleteAuthenticationAction": {
     policy: "owned",

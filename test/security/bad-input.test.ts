@@ -227,6 +227,11 @@ const CASES: Case[] = [
   { surface: "v3", name: "schedule run at a time that is not a time", run: () => v3("schedule/run/[name]/[time]", "POST", `/v3/schedule/run/${nightly}/notatime`, { params: { name: nightly, time: "notatime" } }), status: 422, message: /^time: / },
   { surface: "v3", name: "schedule run with num over 10", run: () => v3("schedule/run/[name]/[time]", "POST", `/v3/schedule/run/${nightly}/1704078000?num=11`, { params: { name: nightly, time: "1704078000" } }), status: 422, message: /^num: must be from 1 to 10/ },
   { surface: "v3", name: "schedule update with a negative delay", run: () => v3("schedule/update/[name]", "POST", `/v3/schedule/update/${nightly}`, { params: { name: nightly }, ...jsonBody({ delay: "-5" }) }), status: 422, message: /^delay: / },
+  { surface: "v3", name: "Kakao doctor without an authentication", run: () => v3("kakao/doctor", "POST", "/v3/kakao/doctor", jsonBody({})), status: 422, message: /^authentication: is required/ },
+  { surface: "v3", name: "Kakao doctor write without an ad account", run: () => v3("kakao/doctor", "POST", "/v3/kakao/doctor", jsonBody({ authentication: "kakao_A", write: "true" })), status: 422, message: /^ad_account_id: is required with write/ },
+  { surface: "v3", name: "Kakao doctor with an ad account shaped like SQL", run: () => v3("kakao/doctor", "POST", "/v3/kakao/doctor", jsonBody({ authentication: "kakao_A", ad_account_id: "1 or 1=1" })), status: 422, message: /^ad_account_id: must be a numeric ad account id/ },
+  { surface: "v3", name: "Kakao doctor with write that is not a boolean", run: () => v3("kakao/doctor", "POST", "/v3/kakao/doctor", jsonBody({ authentication: "kakao_A", write: "maybe" })), status: 422, message: /^write: must be true or false/ },
+  { surface: "server action", name: "Kakao doctor with a negative ad account", run: () => action("lib/authentications/actions.ts", "runKakaoDoctorAction", { authenticationId: world.authentications.A, adAccountId: -5 }, "admin"), status: "invalid_input", message: /^adAccountId: must be a numeric ad account id/ },
 
   // ── CLI ──
   { surface: "CLI", name: "no command", run: () => cli([]), status: "exit 2", message: /usage: kakao-hub <command>/ },
@@ -235,6 +240,9 @@ const CASES: Case[] = [
   { surface: "CLI", name: "job id that is not a number", run: () => cli(["job:show", "1;rm -rf /"]), status: "exit 2", message: /"1;rm -rf \/" is not a job id/ },
   { surface: "CLI", name: "result settings that are not JSON", run: () => cli(["query", "-d", "kakao_db", "--result-connection", "kakao_A", "--result-settings", "{mode:", "select adid from customers"]), status: "exit 2", message: /--result-settings must be JSON/ },
   { surface: "CLI", name: "priority out of range", run: () => cli(["query", "-d", "kakao_db", "-P", "9", "select 1"]), status: "exit 2", message: /must be a whole number from -2 to 2/ },
+  { surface: "CLI", name: "kakao:doctor without --authentication", run: () => cli(["kakao:doctor"]), status: "exit 2", message: /--authentication NAME is required/ },
+  { surface: "CLI", name: "kakao:doctor --write without --ad-account", run: () => cli(["kakao:doctor", "-a", "kakao_A", "--write"]), status: "exit 2", message: /--write needs --ad-account ID/ },
+  { surface: "CLI", name: "kakao:doctor with an ad account that is not a number", run: () => cli(["kakao:doctor", "-a", "kakao_A", "--ad-account", "27429;ls"]), status: "exit 2", message: /--ad-account must be a whole number/ },
   { surface: "CLI", name: "two status filters", run: () => cli(["job:list", "-R", "-E"]), status: "exit 2", message: /choose one status flag/ },
   { surface: "CLI", name: "sched:create without a cron", run: () => cli(["sched:create", "lonely"]), status: "exit 2", message: /sched:create needs <name> <cron>/ },
   { surface: "CLI", name: "sched:create with an invalid cron (the API's 422)", run: () => cli(["sched:create", unique("c"), "61 * * * *", "select 1", "-d", "kakao_db"]), status: "exit 1", message: /cron: minute: "61"/ },

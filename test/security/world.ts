@@ -48,7 +48,7 @@ export const exportSettings = (file_name = "audience") => ({ type: "kakao_moment
 
 /** Emulator, warehouse, empty app tables, three users with an authentication and an API key each. */
 export async function startWorld(): Promise<World> {
-  const kakao = await startKakao("business");
+  const kakao = await startKakao();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kmh-security-"));
   Object.assign(process.env, { KAKAO_WRITE_INTERVAL_MS: "0", KAKAO_RETRY_BASE_MS: "20", KAKAO_RATE_LIMIT_RETRY_BASE_MS: "20", DATA_DIR: dataDir, API_RATE_LIMIT: "10000000" });
   resetEnvCache();
