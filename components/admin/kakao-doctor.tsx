@@ -63,7 +63,7 @@ export function KakaoDoctor({ authentications, settings }: { authentications: Au
           {authentications.map((a) => (
             <option key={a.id} value={a.id}>
               {a.name}
-              {a.status !== "active" ? ` (${t("needsReconnect")})` : ""}
+              {a.status !== "healthy" ? ` (${t("needsReconnect")})` : ""}
             </option>
           ))}
         </SelectField>
